@@ -1,0 +1,304 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from portal import views
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "k" * 20
+    + "-production-like-secret-key-0123456789-abcdefghijklmnop",
+    "DJANGO_ALLOWED_HOSTS": "help.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://help.example.org",
+    "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587?tls=1",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-check.sqlite3"),
+}
+
+
+def run_python(code, env):
+    """Run code in a fresh interpreter with only `env` (plus PATH) as environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def production_setting(name, **env):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
+        f"from django.conf import settings; print(repr(settings.{name}))"
+    )
+    result = run_python(code, PRODUCTION_ENV | env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_is_one_clear_line():
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
+        "import django; django.setup()",
+        {},
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_by_default_and_on_by_flag():
+    assert production_setting("DEBUG") == "False"
+    assert production_setting("DEBUG", DJANGO_DEBUG="1") == "True"
+
+
+def test_allowed_hosts_and_csrf_origins_come_from_the_environment():
+    assert production_setting("ALLOWED_HOSTS") == "['help.example.org']"
+    assert production_setting("CSRF_TRUSTED_ORIGINS") == "['https://help.example.org']"
+
+
+def test_database_url_selects_postgresql():
+    engine = production_setting(
+        "DATABASES['default']['ENGINE']",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+    )
+    assert engine == "'django.db.backends.postgresql'"
+
+
+def test_sqlite_is_the_default_database():
+    env = dict(PRODUCTION_ENV)
+    del env["DATABASE_URL"]
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'])"
+    )
+    result = run_python(code, env)
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(ROOT / "db.sqlite3"),
+    ]
+
+
+def test_redis_url_switches_the_cache_to_redis():
+    assert "LocMemCache" in production_setting("CACHES['default']['BACKEND']")
+    backend = production_setting(
+        "CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/1"
+    )
+    assert backend == "'django.core.cache.backends.redis.RedisCache'"
+
+
+def test_email_is_console_by_default_and_smtp_by_url():
+    env = dict(PRODUCTION_ENV)
+    del env["EMAIL_URL"]
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
+        "from django.conf import settings;"
+        "print(settings.MAILERS['default']['BACKEND'])"
+    )
+    assert run_python(code, env).stdout.strip().endswith("console.EmailBackend")
+    mailer = production_setting("MAILERS['default']")
+    assert "smtp.EmailBackend" in mailer
+    for expected in (
+        "'host': 'smtp.example.org'",
+        "'port': 587",
+        "'use_tls': True",
+        "'username': 'mailer'",
+        "'password': 'secret'",
+    ):
+        assert expected in mailer
+
+
+def test_site_name_comes_from_the_environment():
+    assert (
+        production_setting("SITE_NAME", SITE_NAME="Helpline Finder")
+        == "'Helpline Finder'"
+    )
+
+
+def test_whitenoise_comes_straight_after_security_middleware():
+    middleware = settings.MIDDLEWARE
+    assert middleware[0] == "django.middleware.security.SecurityMiddleware"
+    assert middleware[1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in middleware
+
+
+def test_production_uses_compressed_manifest_storage():
+    assert "CompressedManifestStaticFilesStorage" in production_setting(
+        "STORAGES['staticfiles']['BACKEND']"
+    )
+
+
+@pytest.mark.django_db
+def test_every_page_sends_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/help/", "/privacy/", "/treatment/", "/no-such-page/"]
+)
+def test_every_page_has_the_layout_and_help_strip(client, path):
+    html = client.get(path).content.decode()
+    assert 'class="skip-link" href="#main"' in html
+    assert 'id="main"' in html
+    assert 'href="tel:911"' in html
+    assert 'href="tel:988"' in html and 'href="sms:988"' in html
+    assert 'href="tel:+18006624357"' in html
+    assert "1-800-662-4357" in html and "English and Spanish" in html
+    assert "does not give medical advice" in html
+    assert f'href="{reverse("privacy")}"' in html
+    for label in ("Facts", "Find treatment", "Get help now"):
+        assert f">{label}</a>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "view, status",
+    [
+        (views.bad_request, 400),
+        (views.permission_denied, 403),
+        (views.page_not_found, 404),
+        (views.server_error, 500),
+        (views.csrf_failure, 403),
+    ],
+)
+def test_error_pages_are_friendly_and_keep_the_help_strip(view, status):
+    request = RequestFactory().get("/somewhere/")
+    response = view(request)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert 'href="tel:911"' in html and 'href="tel:+18006624357"' in html
+    assert "Traceback" not in html
+
+
+@pytest.mark.django_db
+def test_unknown_url_gets_the_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "find that page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_page_search_form_submits_a_get_to_the_directory(client):
+    html = client.get("/").content.decode()
+    form = re.search(r'<form class="search-box" action="([^"]+)" method="get"', html)
+    assert form and form.group(1) == "/treatment/"
+    assert 'name="near"' in html
+    assert 'name="care"' in html
+    assert '<option value="residential">' in html
+
+
+@pytest.mark.django_db
+def test_help_page_says_what_to_do_in_an_overdose(client):
+    html = client.get("/help/").content.decode()
+    for words in (
+        "Call 911",
+        "naloxone",
+        "on their side",
+        "Stay with them",
+        "Good Samaritan",
+        "988",
+        "1-800-662-4357",
+    ):
+        assert words in html
+
+
+@pytest.mark.django_db
+def test_privacy_page_states_retention_and_no_trackers(client, settings):
+    settings.INQUIRY_RETENTION_DAYS = 123
+    html = client.get("/privacy/").content.decode()
+    assert "after 123 days" in html
+    assert "trackers" in html
+    assert "Staff who edit the directory cannot" in html
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_healthz_answers_503_when_the_database_does_not(monkeypatch):
+    def broken_cursor():
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(views.connection, "cursor", broken_cursor)
+    response = views.healthz(RequestFactory().get("/healthz"))
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_by_whitenoise(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert b"focus-visible" in b"".join(response.streaming_content)
+
+
+def test_stylesheet_loads_nothing_from_elsewhere():
+    css = (ROOT / "static/css/site.css").read_text()
+    assert "@import" not in css
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
+    assert "@media print" in css
+    assert ":focus-visible" in css
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/help/", "/privacy/", "/treatment/"])
+def test_pages_embed_nothing_from_other_sites_and_no_inline_code(client, path):
+    html = client.get(path).content.decode()
+    assert not re.search(
+        r'<(script|img|iframe|video|audio|source)[^>]+src="(https?:)?//', html
+    )
+    for link in re.findall(r"<link [^>]+>", html):
+        assert 'rel="canonical"' in link or not re.search(r'href="(https?:)?//', link)
+    assert not re.search(r"<script(?![^>]*(src=|application/ld\+json))", html)
+    assert "<style" not in html
+    assert " style=" not in html
+    assert not re.search(r" on[a-z]+=", html)
+
+
+OLD_PYTHONS = sorted(Path("/root/.pyenv/versions").glob("3.1[01].*/bin/python3"))
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python older than 3.12 on this machine")
+def test_make_refuses_an_old_python_with_a_clear_message():
+    result = subprocess.run(
+        ["make", "check-python", f"PYTHON={OLD_PYTHONS[-1]}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Python 3.12 or newer is needed" in result.stderr
+    assert "Traceback" not in result.stderr

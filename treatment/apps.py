@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TreatmentConfig(AppConfig):
+    name = "treatment"
+    verbose_name = "Treatment directory"

@@ -1,0 +1,410 @@
+"""Directory search: filters from the URL, facet counts, distance and sorting.
+
+"Any of" within a filter group, "all of" across groups. Each option's count is
+the number of results it would give with the other groups' choices applied.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.http import Http404
+
+from treatment.geo import EARTH_RADIUS_MILES, bounding_box, resolve_place
+from treatment.models import Provider, Service
+
+PER_PAGE = 20
+DEFAULT_RADIUS = "25"
+RADIUS_CHOICES = [
+    ("5", "5 miles"),
+    ("10", "10 miles"),
+    ("25", "25 miles"),
+    ("50", "50 miles"),
+    ("100", "100 miles"),
+    ("any", "Any distance"),
+]
+SORT_CHOICES = [
+    ("distance", "Nearest first"),
+    ("name", "Name (A to Z)"),
+    ("verified", "Most recently verified"),
+]
+# Shown as its own "Offers telehealth" checkbox rather than inside "Type of care",
+# where "any of" would turn "outpatient + telehealth" into "either".
+TELEHEALTH = "telehealth"
+MAX_QUERY_LENGTH = 200
+ProviderServices = Provider.services.through
+
+
+def great_circle_miles(latitude, longitude):
+    """Haversine distance from a point to each provider, as a query expression."""
+    lat1, lat2 = Radians(Value(latitude)), Radians(F("latitude"))
+    half_dlat = (lat2 - lat1) / 2
+    half_dlng = (Radians(F("longitude")) - Radians(Value(longitude))) / 2
+    a = Power(Sin(half_dlat), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(half_dlng), 2)
+    return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(Least(Value(1.0), a)))
+
+
+def offers_any(service_ids):
+    return Exists(
+        ProviderServices.objects.filter(
+            provider_id=OuterRef("pk"), service_id__in=service_ids
+        )
+    )
+
+
+class DirectoryForm(forms.Form):
+    def clean_near(self):
+        text = " ".join(self.cleaned_data["near"].split())
+        if not text:
+            return None
+        place = resolve_place(text)
+        if place is None:
+            raise forms.ValidationError(
+                "We couldn't find “%(place)s”. Try a 5-digit ZIP code, or a city "
+                "and a two-letter state such as “Baltimore, MD”.",
+                params={"place": text[:60]},
+            )
+        return place
+
+
+class FilterGroup:
+    """One checkbox group: a service category, or telehealth on its own."""
+
+    def __init__(self, key, label, services, description="", facts_path=""):
+        self.key, self.label, self.services = key, label, services
+        self.description, self.facts_path = description, facts_path
+
+    @cached_property
+    def slug_to_id(self):
+        return {service.slug: service.pk for service in self.services}
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    near = django_filters.CharFilter(
+        label="ZIP code or city and state", method="filter_near", max_length=100
+    )
+    radius = django_filters.ChoiceFilter(
+        label="Distance",
+        choices=RADIUS_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+    q = django_filters.CharFilter(
+        label="Name or keyword", method="filter_text", max_length=MAX_QUERY_LENGTH
+    )
+    accepting = django_filters.BooleanFilter(
+        label="Accepting new patients",
+        method="filter_accepting",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Provider
+        fields = []
+        form = DirectoryForm
+
+    def __init__(self, data, groups, **kwargs):
+        super().__init__(data, **kwargs)
+        self.groups = groups
+        for group in groups:
+            group_filter = django_filters.MultipleChoiceFilter(
+                field_name=group.key,
+                label=group.label,
+                choices=[(service.slug, service.name) for service in group.services],
+                method="filter_group",
+                widget=forms.CheckboxSelectMultiple,
+            )
+            group_filter.model, group_filter.parent = Provider, self
+            self.filters[group.key] = group_filter
+
+    # Radius and sort shape other filters and the ordering; they filter nothing.
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_near(self, queryset, name, place):
+        if place is None:
+            return queryset
+        queryset = queryset.exclude(latitude=None).exclude(longitude=None)
+        miles = self.radius_miles
+        if miles is not None:
+            min_lat, max_lat, min_lng, max_lng = bounding_box(
+                place.latitude, place.longitude, miles
+            )
+            queryset = queryset.filter(
+                latitude__range=(min_lat, max_lat),
+                longitude__range=(min_lng, max_lng),
+            )
+        queryset = queryset.annotate(
+            distance=great_circle_miles(place.latitude, place.longitude)
+        )
+        if miles is not None:
+            queryset = queryset.filter(distance__lte=miles)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(city__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return queryset
+
+    def filter_accepting(self, queryset, name, value):
+        if value:
+            return queryset.filter(accepting_status=Provider.Status.ACCEPTING)
+        return queryset
+
+    def filter_group(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        group = self.group(name)
+        return queryset.filter(offers_any([group.slug_to_id[s] for s in slugs]))
+
+    def group(self, key):
+        return next(group for group in self.groups if group.key == key)
+
+    @cached_property
+    def cleaned(self):
+        """The valid choices; invalid ones are dropped and reported as notices."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def place(self):
+        return self.cleaned.get("near")
+
+    @property
+    def chosen_radius(self):
+        return self.cleaned.get("radius") or DEFAULT_RADIUS
+
+    @property
+    def radius_miles(self):
+        return None if self.chosen_radius == "any" else int(self.chosen_radius)
+
+    @property
+    def chosen_sort(self):
+        sort = self.cleaned.get("sort") or "distance"
+        if sort == "distance" and self.place is None:
+            return "name"
+        return sort
+
+    def selected(self):
+        """{group key: [service ids]} for the groups with choices made."""
+        data = self.cleaned
+        return {
+            group.key: [group.slug_to_id[slug] for slug in data[group.key]]
+            for group in self.groups
+            if data.get(group.key)
+        }
+
+    def filtered(self, exclude=()):
+        queryset = self.queryset.all()
+        for name, value in self.cleaned.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def ordered(self, queryset):
+        if self.chosen_sort == "distance":
+            return queryset.order_by("distance", "name", "pk")
+        if self.chosen_sort == "verified":
+            return queryset.order_by(
+                F("verified_on").desc(nulls_last=True), "name", "pk"
+            )
+        return queryset.order_by("name", "pk")
+
+
+@dataclass
+class Option:
+    slug: str
+    name: str
+    count: int
+    checked: bool
+
+
+@dataclass
+class GroupFacet:
+    group: FilterGroup
+    options: list = field(default_factory=list)
+
+    @property
+    def checked_count(self):
+        return sum(option.checked for option in self.options)
+
+
+def filter_groups():
+    """The checkbox groups, from the taxonomy, in one query."""
+    groups, current = [], None
+    telehealth = []
+    for service in Service.objects.select_related("category"):
+        if service.slug == TELEHEALTH:
+            telehealth.append(service)
+            continue
+        category = service.category
+        if current is None or current.key != category.slug:
+            current = FilterGroup(
+                category.slug,
+                category.name,
+                [],
+                category.description,
+                category.facts_path,
+            )
+            groups.append(current)
+        current.services.append(service)
+    for service in telehealth:
+        groups.append(FilterGroup(TELEHEALTH, "Offers telehealth", [service]))
+    return groups
+
+
+def facet_counts(filterset):
+    """{service id: count} for every option, and the accepting count, in 2 queries.
+
+    Each service's count applies every filter except its own group's choices.
+    """
+    selected = filterset.selected()
+    group_keys = [group.key for group in filterset.groups]
+    base = filterset.filtered(exclude=[*group_keys, "accepting"]).order_by()
+
+    group_flags = {key: f"in_{index}" for index, key in enumerate(selected)}
+    flag_annotations = {
+        flag: offers_any(selected[key]) for key, flag in group_flags.items()
+    }
+
+    def all_flags(except_key=None):
+        return Q(
+            *[
+                Q(**{flag: True})
+                for key, flag in group_flags.items()
+                if key != except_key
+            ]
+        )
+
+    accepting = Q(accepting_status=Provider.Status.ACCEPTING)
+    accepting_chosen = bool(filterset.cleaned.get("accepting"))
+    total_filter = all_flags() & (accepting if accepting_chosen else Q())
+    summary = base.annotate(**flag_annotations).aggregate(
+        total=Count("pk", filter=total_filter),
+        accepting=Count("pk", filter=all_flags() & accepting),
+    )
+
+    counted_rows = (
+        Q(provider__accepting_status=Provider.Status.ACCEPTING)
+        if accepting_chosen
+        else Q()
+    )
+    service_to_group = {
+        service.pk: group.key
+        for group in filterset.groups
+        for service in group.services
+    }
+    condition = Q()
+    for key in selected:
+        ids = [pk for pk, group_key in service_to_group.items() if group_key == key]
+        condition |= Q(service_id__in=ids) & all_flags(except_key=key)
+    chosen_ids = [pk for pk, key in service_to_group.items() if key in selected]
+    condition |= ~Q(service_id__in=chosen_ids) & all_flags()
+
+    rows = (
+        ProviderServices.objects.filter(provider__in=base.values("pk"))
+        .filter(counted_rows)
+        .annotate(
+            **{
+                flag: offers_any_for_row(selected[key])
+                for key, flag in group_flags.items()
+            }
+        )
+        .values("service_id")
+        .annotate(count=Count("pk", filter=condition))
+        .order_by()
+    )
+    counts = {row["service_id"]: row["count"] for row in rows}
+    return summary, counts
+
+
+def offers_any_for_row(service_ids):
+    return Exists(
+        ProviderServices.objects.filter(
+            provider_id=OuterRef("provider_id"), service_id__in=service_ids
+        )
+    )
+
+
+@dataclass
+class SearchResults:
+    filterset: DirectoryFilter
+    page: object
+    total: int
+    accepting_count: int
+    facets: list
+    notices: list
+
+
+def search_directory(params):
+    """Everything the search page shows for these GET parameters.
+
+    Raises Http404 for a page number past the last page.
+    """
+    filterset = DirectoryFilter(
+        params, filter_groups(), queryset=Provider.objects.published()
+    )
+    summary, counts = facet_counts(filterset)
+    notices = [
+        message for errors in filterset.form.errors.values() for message in errors
+    ]
+    results = filterset.ordered(filterset.filtered()).with_services()
+    paginator = Paginator(results, PER_PAGE)
+    paginator.count = summary["total"]  # already counted with the facets
+    number, page_notice = page_number(params.get("page"))
+    if page_notice:
+        notices.append(page_notice)
+    if number > paginator.num_pages:
+        raise Http404("There is no such page of results.")
+
+    chosen = filterset.cleaned
+    facets = [
+        GroupFacet(
+            group,
+            [
+                Option(
+                    service.slug,
+                    service.name,
+                    counts.get(service.pk, 0),
+                    service.slug in chosen.get(group.key, []),
+                )
+                for service in group.services
+            ],
+        )
+        for group in filterset.groups
+    ]
+    return SearchResults(
+        filterset=filterset,
+        page=paginator.page(number),
+        total=summary["total"],
+        accepting_count=summary["accepting"],
+        facets=facets,
+        notices=notices,
+    )
+
+
+def page_number(raw):
+    """(page number, notice or None) from the raw `page` parameter."""
+    if raw in (None, ""):
+        return 1, None
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1, "Page numbers are whole numbers, so here is the first page."
+    if number < 1:
+        return 1, "Page numbers start at 1, so here is the first page."
+    return number, None

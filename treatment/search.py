@@ -74,9 +74,12 @@ class DirectoryForm(forms.Form):
 class FilterGroup:
     """One checkbox group: a service category, or telehealth on its own."""
 
-    def __init__(self, key, label, services, description="", facts_path=""):
+    def __init__(
+        self, key, label, services, description="", facts_path="", standalone=False
+    ):
         self.key, self.label, self.services = key, label, services
         self.description, self.facts_path = description, facts_path
+        self.standalone = standalone  # a single checkbox outside the groups
 
     @cached_property
     def slug_to_id(self):
@@ -263,7 +266,9 @@ def filter_groups():
             groups.append(current)
         current.services.append(service)
     for service in telehealth:
-        groups.append(FilterGroup(TELEHEALTH, "Offers telehealth", [service]))
+        groups.append(
+            FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
+        )
     return groups
 
 

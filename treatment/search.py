@@ -64,7 +64,7 @@ class DirectoryForm(forms.Form):
         place = resolve_place(text)
         if place is None:
             raise forms.ValidationError(
-                "We couldn't find “%(place)s”. Try a 5-digit ZIP code, or a city "
+                "We couldn’t find “%(place)s”. Try a 5-digit ZIP code, or a city "
                 "and a two-letter state such as “Baltimore, MD”.",
                 params={"place": text[:60]},
             )
@@ -92,12 +92,20 @@ class DirectoryFilter(django_filters.FilterSet):
     )
     radius = django_filters.ChoiceFilter(
         label="Distance",
+        error_messages={
+            "invalid_choice": "Distance must be 5, 10, 25, 50 or 100 miles, or any "
+            "distance, so we searched within 25 miles."
+        },
         choices=RADIUS_CHOICES,
         method="filter_nothing",
         empty_label=None,
     )
     q = django_filters.CharFilter(
-        label="Name or keyword", method="filter_text", max_length=MAX_QUERY_LENGTH
+        label="Name or keyword",
+        error_messages={
+            "max_length": "Search words can be at most %(limit_value)d characters "
+            "long, so we left them out."
+        }, method="filter_text", max_length=MAX_QUERY_LENGTH
     )
     accepting = django_filters.BooleanFilter(
         label="Accepting new patients",
@@ -106,6 +114,10 @@ class DirectoryFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
+        error_messages={
+            "invalid_choice": "Sort by nearest, name or most recently verified; "
+            "“%(value)s” is not one of them."
+        },
         choices=SORT_CHOICES,
         method="filter_nothing",
         empty_label=None,
@@ -126,6 +138,10 @@ class DirectoryFilter(django_filters.FilterSet):
                 choices=[(service.slug, service.name) for service in group.services],
                 method="filter_group",
                 widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "invalid_choice": f"We don’t know “%(value)s” under "
+                    f"{group.label}, so we left that filter out."
+                },
             )
             group_filter.model, group_filter.parent = Provider, self
             self.filters[group.key] = group_filter

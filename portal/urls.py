@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from facts import views as facts_views
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 handler400 = views.bad_request
 handler403 = views.permission_denied
@@ -14,5 +17,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("treatment/", include("treatment.urls")),
+    path("facts/", include("facts.urls")),
+    path("search/", facts_views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from treatment.models import Service
@@ -22,6 +23,12 @@ def privacy(request):
         "portal/privacy.html",
         {"retention_days": settings.INQUIRY_RETENTION_DAYS},
     )
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    text = f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap_url}\n"
+    return HttpResponse(text, content_type="text/plain")
 
 
 @never_cache

@@ -51,6 +51,7 @@ def open_page(browser, live_server, viewport, java_script_enabled=True):
     context = browser.new_context(
         viewport=viewport, java_script_enabled=java_script_enabled
     )
+    context.set_default_timeout(10_000)
     page = context.new_page()
     origin = urlsplit(live_server.url)
     page.off_site_requests = []  # requests to any origin but the live server's

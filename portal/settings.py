@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            "builtins": ["portal.templatetags.phone"],
         },
     },
 ]
@@ -131,6 +132,13 @@ else:
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where "help me find treatment" requests go, and messages for providers that
+# have no inquiry email. Until it is set those messages wait, unsent, in admin.
+INQUIRY_STAFF_EMAIL = os.environ.get("INQUIRY_STAFF_EMAIL", "")
+
+# Django ships no task worker: the immediate backend runs a task in-process when
+# it is enqueued (for inquiry emails, right after the inquiry is committed).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -43,8 +43,8 @@ def test_provider_page_shows_every_public_field(client, clinic):
 
 def test_big_call_button_dials_intake_first(client, clinic):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
-    assert re.search(r'class="button call" href="tel:410-555-0101">Call 410-555-0101', html)
-    assert 'href="tel:410-555-0100"' in html
+    assert re.search(r'class="button call" href="tel:\+14105550101">Call 410-555-0101', html)
+    assert 'href="tel:+14105550100"' in html
 
 
 def test_directions_link_goes_to_the_map_point(client, clinic):

@@ -41,7 +41,7 @@ def check_results_then_open_provider(page):
     assert "1.0 miles away" in page.locator(".result").first.inner_text()
     page.get_by_role("link", name="Near Clinic").click()
     call = page.get_by_role("link", name="Call 410-555-0111")
-    assert call.get_attribute("href") == "tel:410-555-0111"
+    assert call.get_attribute("href") == "tel:+14105550111"
     assert call.is_visible()
 
 

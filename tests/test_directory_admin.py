@@ -31,23 +31,39 @@ def test_search_by_name_city_and_zip(staff_client, make_provider):
 
 
 def test_filters_state_category_published_source_and_stale(staff_client, make_provider):
-    make_provider(name="Fresh", state="VA", verified_on=timezone.localdate(),
-                  services=["methadone"])
-    make_provider(name="Old", verified_on=timezone.localdate() - timedelta(days=200),
-                  is_published=False, source=Provider.Source.SAMHSA, source_id="x1")
+    make_provider(
+        name="Fresh",
+        state="VA",
+        verified_on=timezone.localdate(),
+        services=["methadone"],
+    )
+    make_provider(
+        name="Old",
+        verified_on=timezone.localdate() - timedelta(days=200),
+        is_published=False,
+        source=Provider.Source.SAMHSA,
+        source_id="x1",
+    )
     make_provider(name="Never", verified_on=None, services=["medicaid"])
     assert listed(staff_client.get(CHANGELIST, {"state": "VA"})) == {"Fresh"}
-    assert listed(staff_client.get(CHANGELIST, {"category": "medications"})) == {"Fresh"}
+    assert listed(staff_client.get(CHANGELIST, {"category": "medications"})) == {
+        "Fresh"
+    }
     assert listed(staff_client.get(CHANGELIST, {"is_published__exact": "0"})) == {"Old"}
     assert listed(staff_client.get(CHANGELIST, {"source__exact": "samhsa"})) == {"Old"}
-    assert listed(staff_client.get(CHANGELIST, {"verification": "stale"})) == {"Old", "Never"}
+    assert listed(staff_client.get(CHANGELIST, {"verification": "stale"})) == {
+        "Old",
+        "Never",
+    }
 
 
 def test_publish_unpublish_and_mark_verified_actions(staff_client, make_provider):
     provider = make_provider(is_published=False, verified_on=date(2020, 1, 1))
 
     def act(action):
-        staff_client.post(CHANGELIST, {"action": action, "_selected_action": [provider.pk]})
+        staff_client.post(
+            CHANGELIST, {"action": action, "_selected_action": [provider.pk]}
+        )
         provider.refresh_from_db()
 
     act("publish")
@@ -63,16 +79,24 @@ def test_adding_a_provider_fills_the_map_point_from_the_zip(staff_client):
     response = staff_client.post(
         "/admin/treatment/provider/add/",
         {
-            "name": "New Place", "slug": "new-place", "city": "Annapolis",
-            "state": "MD", "zip_code": "21401", "accepting_status": "unknown",
-            "source": "manual", "services": [s.pk for s in services],
+            "name": "New Place",
+            "slug": "new-place",
+            "city": "Annapolis",
+            "state": "MD",
+            "zip_code": "21401",
+            "accepting_status": "unknown",
+            "source": "manual",
+            "services": [s.pk for s in services],
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     provider = Provider.objects.get(slug="new-place")
     assert (provider.latitude, provider.longitude) == (38.9898, -76.5501)
     assert provider.location_is_approximate
-    assert set(provider.services.values_list("slug", flat=True)) == {"methadone", "medicaid"}
+    assert set(provider.services.values_list("slug", flat=True)) == {
+        "methadone",
+        "medicaid",
+    }
 
 
 def test_exact_coordinates_typed_by_staff_are_kept(staff_client, make_provider):
@@ -99,20 +123,42 @@ def test_taxonomy_is_seeded_with_samhsa_codes():
     assert set(methadone.code_list()) == {"MM", "OTP", "METH", "DM", "MMW"}
     assert "MU" not in Service.objects.get(slug="methadone").code_list()
     assert Service.objects.get(slug="continues-medication").code_list() == ["MOA", "MU"]
-    for slug in ("hospital-inpatient", "short-term-residential", "long-term-residential",
-                 "detox", "outpatient", "intensive-outpatient", "partial-hospitalization",
-                 "telehealth", "naltrexone-injection", "naloxone", "contingency-management",
-                 "peer-support", "tricare", "sliding-fee", "ihs-tribal", "pregnant-postpartum",
-                 "lgbtq", "co-occurring", "spanish", "sign-language", "vietnamese"):
+    for slug in (
+        "hospital-inpatient",
+        "short-term-residential",
+        "long-term-residential",
+        "detox",
+        "outpatient",
+        "intensive-outpatient",
+        "partial-hospitalization",
+        "telehealth",
+        "naltrexone-injection",
+        "naloxone",
+        "contingency-management",
+        "peer-support",
+        "tricare",
+        "sliding-fee",
+        "ihs-tribal",
+        "pregnant-postpartum",
+        "lgbtq",
+        "co-occurring",
+        "spanish",
+        "sign-language",
+        "vietnamese",
+    ):
         assert Service.objects.filter(slug=slug).exists(), slug
 
 
 def test_sample_directory_is_deterministic_and_labelled():
     call_command("generate_sample_directory", count=25, seed=7)
-    first = list(Provider.objects.order_by("pk").values_list("name", "zip_code", "phone"))
+    first = list(
+        Provider.objects.order_by("pk").values_list("name", "zip_code", "phone")
+    )
     Provider.objects.all().delete()
     call_command("generate_sample_directory", count=25, seed=7)
-    again = list(Provider.objects.order_by("pk").values_list("name", "zip_code", "phone"))
+    again = list(
+        Provider.objects.order_by("pk").values_list("name", "zip_code", "phone")
+    )
     assert first == again and len(first) == 25
     for provider in Provider.objects.all():
         assert provider.source == Provider.Source.SAMPLE

@@ -33,17 +33,25 @@ def clinic(make_provider):
 
 def test_provider_page_shows_every_public_field(client, clinic):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
-    for text in ("Harbor &amp; Bay Clinic", "Methadone and counseling downtown.",
-                 "Walk-ins welcome before 10 a.m.", "100 Light Street",
-                 "Baltimore, MD 21202", "https://harbor.example.org/",
-                 "Mon to Fri 6 a.m. to 2 p.m.", "Accepting new patients (as of Nov 20, 2026)"):
+    for text in (
+        "Harbor &amp; Bay Clinic",
+        "Methadone and counseling downtown.",
+        "Walk-ins welcome before 10 a.m.",
+        "100 Light Street",
+        "Baltimore, MD 21202",
+        "https://harbor.example.org/",
+        "Mon to Fri 6 a.m. to 2 p.m.",
+        "Accepting new patients (as of Nov 20, 2026)",
+    ):
         assert text in html
     assert "intake@harbor.example.org" not in html
 
 
 def test_big_call_button_dials_intake_first(client, clinic):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
-    assert re.search(r'class="button call" href="tel:\+14105550101">Call 410-555-0101', html)
+    assert re.search(
+        r'class="button call" href="tel:\+14105550101">Call 410-555-0101', html
+    )
     assert 'href="tel:+14105550100"' in html
 
 
@@ -102,12 +110,18 @@ def test_unpublished_provider_is_404_for_the_public(client, make_provider):
 
 def test_unpublished_provider_is_404_even_for_staff(client, make_provider):
     client.force_login(User.objects.create_superuser("boss", "b@example.org", "pw"))
-    assert client.get(make_provider(is_published=False).get_absolute_url()).status_code == 404
+    assert (
+        client.get(make_provider(is_published=False).get_absolute_url()).status_code
+        == 404
+    )
 
 
 def test_sample_provider_page_warns_it_is_fictional(client, make_provider):
     provider = make_provider(source=Provider.Source.SAMPLE)
-    assert "not a real facility" in client.get(provider.get_absolute_url()).content.decode()
+    assert (
+        "not a real facility"
+        in client.get(provider.get_absolute_url()).content.decode()
+    )
 
 
 def test_location_from_zip_centroid_is_marked_approximate(client, make_provider):

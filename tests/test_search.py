@@ -22,28 +22,39 @@ def maryland(make_provider):
     """Providers at known distances from Baltimore, MD 21201."""
     return {
         "downtown": make_provider(
-            name="Downtown Clinic", zip_code="21202",
+            name="Downtown Clinic",
+            zip_code="21202",
             services=["outpatient", "buprenorphine", "medicaid", "spanish"],
             accepting_status=Provider.Status.ACCEPTING,
             verified_on=date(2026, 1, 5),
         ),
         "towson": make_provider(
-            name="Towson Recovery", city="Towson", zip_code="21204",
+            name="Towson Recovery",
+            city="Towson",
+            zip_code="21204",
             services=["residential", "methadone", "private-insurance", "telehealth"],
             verified_on=date(2026, 6, 1),
         ),
         "annapolis": make_provider(
-            name="Annapolis Harbor Program", city="Annapolis", zip_code="21401",
+            name="Annapolis Harbor Program",
+            city="Annapolis",
+            zip_code="21401",
             services=["outpatient", "buprenorphine", "methadone", "private-insurance"],
             description="Evening groups for working parents.",
         ),
         "washington": make_provider(
-            name="Capitol Health", city="Washington", state="DC", zip_code="20001",
+            name="Capitol Health",
+            city="Washington",
+            state="DC",
+            zip_code="20001",
             services=["outpatient", "buprenorphine", "medicaid"],
             accepting_status=Provider.Status.ACCEPTING,
         ),
         "boston": make_provider(
-            name="Boston Bridge", city="Boston", state="MA", zip_code="02108",
+            name="Boston Bridge",
+            city="Boston",
+            state="MA",
+            zip_code="02108",
             services=["outpatient", "naltrexone", "medicaid"],
         ),
     }
@@ -51,7 +62,11 @@ def maryland(make_provider):
 
 def test_zip_search_keeps_25_miles_and_sorts_nearest_first(client, maryland):
     response = client.get("/treatment/", {"near": "21201"})
-    assert names(response) == ["Downtown Clinic", "Towson Recovery", "Annapolis Harbor Program"]
+    assert names(response) == [
+        "Downtown Clinic",
+        "Towson Recovery",
+        "Annapolis Harbor Program",
+    ]
     distances = [p.distance for p in response.context["results"].page.object_list]
     assert distances == sorted(distances)
     assert 0.5 < distances[0] < 1.5 and 20 < distances[2] < 23
@@ -91,18 +106,27 @@ def test_text_search_covers_name_city_and_description(client, maryland):
 
 def test_any_of_within_a_group_and_all_of_across_groups(client, maryland):
     either = client.get("/treatment/", {"medications": ["methadone", "naltrexone"]})
-    assert set(names(either)) == {"Towson Recovery", "Annapolis Harbor Program", "Boston Bridge"}
+    assert set(names(either)) == {
+        "Towson Recovery",
+        "Annapolis Harbor Program",
+        "Boston Bridge",
+    }
     both = client.get(
         "/treatment/", {"medications": ["methadone"], "payment": ["medicaid"]}
     )
     assert names(both) == []
     combined = client.get(
         "/treatment/",
-        {"medications": ["buprenorphine"], "payment": ["medicaid", "private-insurance"],
-         "care": ["outpatient"]},
+        {
+            "medications": ["buprenorphine"],
+            "payment": ["medicaid", "private-insurance"],
+            "care": ["outpatient"],
+        },
     )
     assert set(names(combined)) == {
-        "Downtown Clinic", "Annapolis Harbor Program", "Capitol Health"
+        "Downtown Clinic",
+        "Annapolis Harbor Program",
+        "Capitol Health",
     }
 
 
@@ -115,7 +139,8 @@ def test_accepting_and_telehealth_filters(client, maryland):
 
 def test_facet_counts_apply_the_other_groups_choices(client, maryland):
     response = client.get(
-        "/treatment/", {"near": "21201", "radius": "50", "medications": ["buprenorphine"]}
+        "/treatment/",
+        {"near": "21201", "radius": "50", "medications": ["buprenorphine"]},
     )
     # Within the medications group, counts ignore the group's own choice.
     assert option_count(response, "medications", "buprenorphine") == 3
@@ -131,7 +156,7 @@ def test_facet_counts_apply_the_other_groups_choices(client, maryland):
 def test_options_with_no_results_are_listed_but_marked(client, maryland):
     html = client.get("/treatment/", {"near": "21201"}).content.decode()
     assert re.search(r'option empty">\s*<input[^>]+value="naltrexone"', html)
-    assert "Naltrexone (pill) <span class=\"count\">(0, none match)" in html
+    assert 'Naltrexone (pill) <span class="count">(0, none match)' in html
 
 
 def test_sort_by_name_and_by_most_recently_verified(client, maryland):
@@ -154,14 +179,29 @@ def test_unpublished_providers_never_appear(client, make_provider):
 def test_twenty_per_page_and_pagination_keeps_every_filter(client, make_provider):
     for number in range(45):
         make_provider(name=f"Clinic {number:02}", services=["methadone", "medicaid"])
-    params = {"near": "21201", "radius": "10", "medications": "methadone",
-              "payment": "medicaid", "sort": "name", "q": "clinic"}
+    params = {
+        "near": "21201",
+        "radius": "10",
+        "medications": "methadone",
+        "payment": "medicaid",
+        "sort": "name",
+        "q": "clinic",
+    }
     first = client.get("/treatment/", params)
     assert len(names(first)) == 20
     html = first.content.decode()
-    next_link = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
-    for part in ("near=21201", "radius=10", "medications=methadone", "payment=medicaid",
-                 "sort=name", "q=clinic", "page=2"):
+    next_link = (
+        re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    )
+    for part in (
+        "near=21201",
+        "radius=10",
+        "medications=methadone",
+        "payment=medicaid",
+        "sort=name",
+        "q=clinic",
+        "page=2",
+    ):
         assert part in next_link
     last = client.get("/treatment/" + next_link.replace("page=2", "page=3"))
     assert names(last) == [f"Clinic {n}" for n in range(40, 45)]
@@ -170,9 +210,12 @@ def test_twenty_per_page_and_pagination_keeps_every_filter(client, make_provider
 
 def test_result_cards_show_what_a_visitor_needs(client, make_provider):
     make_provider(
-        name="Card Clinic", zip_code="21202", phone="410-555-0142",
+        name="Card Clinic",
+        zip_code="21202",
+        phone="410-555-0142",
         services=["outpatient", "buprenorphine", "medicaid", "self-pay", "spanish"],
-        accepting_status=Provider.Status.WAITLIST, accepting_status_on=date(2026, 11, 2),
+        accepting_status=Provider.Status.WAITLIST,
+        accepting_status_on=date(2026, 11, 2),
         verified_on=date(2026, 10, 1),
     )
     html = client.get("/treatment/", {"near": "21201"}).content.decode()
@@ -241,7 +284,9 @@ def test_bad_page_numbers_show_the_first_page(client, maryland, page):
 
 
 def test_unknown_service_slug(client, maryland):
-    response = client.get("/treatment/", {"medications": ["methadone", "unicorn-tears"]})
+    response = client.get(
+        "/treatment/", {"medications": ["methadone", "unicorn-tears"]}
+    )
     message = " ".join(response.context["results"].notices)
     assert "unicorn-tears" in message
     assert response.status_code == 200
@@ -255,7 +300,9 @@ def test_very_long_text(client, maryland):
 
 
 def test_repeated_parameters(client, maryland):
-    response = client.get("/treatment/?near=21201&near=02108&radius=5&radius=10&q=a&q=b")
+    response = client.get(
+        "/treatment/?near=21201&near=02108&radius=5&radius=10&q=a&q=b"
+    )
     assert response.status_code == 200
 
 
@@ -278,15 +325,23 @@ def test_unknown_parameters_are_ignored(client, maryland):
     [
         {},
         {"near": "21201"},
-        {"near": "21201", "radius": "any", "medications": ["methadone", "buprenorphine"],
-         "payment": "medicaid", "languages": "spanish", "accepting": "true",
-         "telehealth": "telehealth", "q": "clinic", "sort": "verified"},
+        {
+            "near": "21201",
+            "radius": "any",
+            "medications": ["methadone", "buprenorphine"],
+            "payment": "medicaid",
+            "languages": "spanish",
+            "accepting": "true",
+            "telehealth": "telehealth",
+            "q": "clinic",
+            "sort": "verified",
+        },
     ],
 )
 def test_search_page_runs_at_most_six_queries(
     client, make_provider, django_assert_max_num_queries, params
 ):
-    for number in range(30):
+    for _ in range(30):
         make_provider(services=["methadone", "medicaid", "spanish", "outpatient"])
     with django_assert_max_num_queries(6):
         response = client.get("/treatment/", params)

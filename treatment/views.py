@@ -3,6 +3,7 @@ import json
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
+from treatment.forms import InquiryForm
 from treatment.models import Provider
 from treatment.search import search_directory
 
@@ -21,6 +22,7 @@ def provider_detail(request, slug):
     context = {
         "provider": provider,
         "json_ld": medical_clinic_json_ld(request, provider),
+        "inquiry_form": InquiryForm(provider=provider),
     }
     return render(request, "treatment/provider_detail.html", context)
 

@@ -9,16 +9,24 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def providers(make_provider):
     make_provider(
-        name="Near Clinic", zip_code="21202", phone="410-555-0111",
+        name="Near Clinic",
+        zip_code="21202",
+        phone="410-555-0111",
         services=["outpatient", "buprenorphine", "medicaid"],
         accepting_status=Provider.Status.ACCEPTING,
     )
     make_provider(
-        name="Farther Clinic", city="Annapolis", zip_code="21401",
+        name="Farther Clinic",
+        city="Annapolis",
+        zip_code="21401",
         services=["outpatient", "buprenorphine", "medicaid"],
     )
-    make_provider(name="Methadone Only", zip_code="21230", services=["methadone", "medicaid"])
-    make_provider(name="Cash Only", zip_code="21230", services=["buprenorphine", "self-pay"])
+    make_provider(
+        name="Methadone Only", zip_code="21230", services=["methadone", "medicaid"]
+    )
+    make_provider(
+        name="Cash Only", zip_code="21230", services=["buprenorphine", "self-pay"]
+    )
 
 
 def find_buprenorphine_with_medicaid(page, base_url):
@@ -45,7 +53,9 @@ def check_results_then_open_provider(page):
     assert call.is_visible()
 
 
-def test_phone_visitor_finds_buprenorphine_with_medicaid(phone_page, live_server, providers):
+def test_phone_visitor_finds_buprenorphine_with_medicaid(
+    phone_page, live_server, providers
+):
     find_buprenorphine_with_medicaid(phone_page, live_server.url)
     screenshot(phone_page, "search-phone")
     check_results_then_open_provider(phone_page)
@@ -63,7 +73,9 @@ def test_same_flow_without_javascript(no_js_page, live_server, providers):
 def test_search_and_provider_pages_have_no_accessibility_violations(
     phone_page, live_server, providers
 ):
-    phone_page.goto(live_server.url + "/treatment/?near=21201&medications=buprenorphine")
+    phone_page.goto(
+        live_server.url + "/treatment/?near=21201&medications=buprenorphine"
+    )
     assert axe_violations(phone_page) == []
     phone_page.goto(live_server.url + "/treatment/?near=Atlantis%2C+ZZ")
     assert axe_violations(phone_page) == []

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.parametrize("page_fixture", ["phone_page", "desktop_page"])
-def test_home_page_shows_the_help_strip_with_working_links(request, live_server, page_fixture):
+def test_home_page_shows_the_help_strip_with_working_links(
+    request, live_server, page_fixture
+):
     page = request.getfixturevalue(page_fixture)
     page.goto(live_server.url + "/")
     strip = page.get_by_role("complementary", name="Get help now")

@@ -1,0 +1,123 @@
+"""Pages where visitors write to us: inquiries and listing problem reports.
+
+Kept apart from views.py (the directory's pages) so the two can change
+independently. Every POST redirects on success, so a reload cannot send twice.
+"""
+
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from portal.views import error_page
+from treatment.forms import InquiryForm, ListingReportForm
+from treatment.inquiries import (
+    create_inquiry,
+    create_listing_report,
+    over_hourly_limit,
+)
+from treatment.models import Inquiry, Provider
+
+# The confirmation page names the visitor and their contact details, so its
+# link only works for a short while (it can linger in a shared browser's history).
+CONFIRMATION_SALT = "treatment.inquiry-sent"
+CONFIRMATION_MAX_AGE = 30 * 60
+
+
+@sensitive_post_parameters()
+def contact(request):
+    """A general "help me find treatment" request, read by our staff."""
+    return inquiry_page(request, provider=None)
+
+
+@sensitive_post_parameters()
+def provider_contact(request, slug):
+    provider = get_object_or_404(Provider.objects.published(), slug=slug)
+    return inquiry_page(request, provider=provider)
+
+
+def inquiry_page(request, *, provider):
+    if request.method != "POST":
+        form = InquiryForm(provider=provider)
+    else:
+        form = InquiryForm(request.POST, provider=provider)
+        if form.is_from_a_bot:
+            return redirect("inquiry-sent")
+        if form.is_valid():
+            if over_hourly_limit(
+                client_address=client_address(request), action="inquiry"
+            ):
+                return too_many_submissions(request)
+            inquiry = create_inquiry(provider=provider, **form.inquiry_fields())
+            token = signing.dumps(inquiry.pk, salt=CONFIRMATION_SALT)
+            return redirect(f"{reverse('inquiry-sent')}?ref={token}")
+    context = {"form": form, "provider": provider}
+    return render(request, "treatment/contact.html", context)
+
+
+@never_cache
+def inquiry_sent(request):
+    inquiry = confirmed_inquiry(request.GET.get("ref", ""))
+    return render(request, "treatment/inquiry_sent.html", {"inquiry": inquiry})
+
+
+def confirmed_inquiry(token):
+    """The inquiry a fresh confirmation link points to, or None."""
+    try:
+        pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Inquiry.objects.select_related("provider").filter(pk=pk).first()
+
+
+def report_listing(request, slug):
+    provider = get_object_or_404(Provider.objects.published(), slug=slug)
+    if request.method != "POST":
+        form = ListingReportForm()
+    else:
+        form = ListingReportForm(request.POST)
+        if form.is_from_a_bot:
+            return redirect("treatment:report-sent", slug=slug)
+        if form.is_valid():
+            if over_hourly_limit(
+                client_address=client_address(request), action="report"
+            ):
+                return too_many_submissions(request)
+            create_listing_report(
+                provider=provider,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+            return redirect("treatment:report-sent", slug=slug)
+    context = {"form": form, "provider": provider}
+    return render(request, "treatment/report_form.html", context)
+
+
+def report_sent(request, slug):
+    provider = get_object_or_404(Provider.objects.published(), slug=slug)
+    return render(request, "treatment/report_sent.html", {"provider": provider})
+
+
+def client_address(request):
+    """The connecting address. X-Forwarded-For is not trusted: anyone can send it.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's, so every visitor would
+    share one limit. Have the proxy pass the visitor's address with the PROXY
+    protocol (gunicorn --proxy-protocol --proxy-allow-from=<proxy address>).
+    """
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def too_many_submissions(request):
+    response = error_page(
+        request,
+        429,
+        "Please wait a while before sending more",
+        "To stop floods of messages, we accept up to five an hour from one "
+        "connection, so we did not save this one. Please try again in an hour. "
+        "If you need to talk to someone now, call or text one of the numbers at "
+        "the top of this page.",
+    )
+    response["Retry-After"] = "3600"
+    return response

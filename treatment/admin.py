@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from treatment.admin_import_export import ProviderImportExportMixin
 from treatment.models import (
     Inquiry,
     ListingReport,
@@ -78,7 +79,7 @@ class ListingReportFilter(admin.SimpleListFilter):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ProviderImportExportMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "city",
@@ -104,7 +105,7 @@ class ProviderAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "updated_at"
-    actions = ["publish", "unpublish", "mark_verified_today"]
+    actions = ["publish", "unpublish", "mark_verified_today", "export_as_csv"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description"]}),

@@ -5,6 +5,7 @@ from treatment import inquiry_views, views
 app_name = "treatment"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("results.csv", views.results_csv, name="results-csv"),
     path("<slug:slug>/", views.provider_detail, name="provider-detail"),
     path(
         "<slug:slug>/contact/",

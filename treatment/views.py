@@ -3,6 +3,7 @@ import json
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
+from treatment.export import visitor_results_csv_response
 from treatment.forms import InquiryForm
 from treatment.models import Provider
 from treatment.search import search_directory
@@ -13,6 +14,11 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 def search(request):
     results = search_directory(request.GET)
     return render(request, "treatment/search.html", {"results": results})
+
+
+def results_csv(request):
+    """The search page's results (same filters, first 1,000) as a CSV download."""
+    return visitor_results_csv_response(request)
 
 
 def provider_detail(request, slug):

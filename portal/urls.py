@@ -20,6 +20,7 @@ urlpatterns = [
     path("contact/sent/", inquiry_views.inquiry_sent, name="inquiry-sent"),
     path("healthz", views.healthz, name="healthz"),
     path("treatment/", include("treatment.urls")),
+    path("api/hsds/", include("treatment.hsds_urls")),
     path("facts/", include("facts.urls")),
     path("search/", facts_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

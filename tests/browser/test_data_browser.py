@@ -1,0 +1,81 @@
+"""Data in and out, in a browser: the results CSV, printing, the admin upload."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+WIDE_CSV = Path(__file__).resolve().parents[1] / "data" / "samhsa-wide.csv"
+
+
+@pytest.fixture
+def results_url(live_server, make_provider):
+    make_provider(name="Harbor Clinic", services=["methadone", "medicaid"])
+    make_provider(name="Beacon House", zip_code="21202", services=["residential"])
+    return live_server.url + "/treatment/?near=21201&radius=10"
+
+
+def test_visitor_downloads_the_results_as_csv(desktop_page, results_url):
+    desktop_page.goto(results_url)
+
+    with desktop_page.expect_download() as download:
+        desktop_page.get_by_role("link", name="Download these results (CSV)").click()
+
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [row["Name"] for row in rows] == ["Harbor Clinic", "Beacon House"]
+    assert download.value.suggested_filename == "treatment-providers.csv"
+
+
+def test_print_button_prints_a_clean_list(desktop_page, results_url):
+    desktop_page.goto(results_url)
+    desktop_page.evaluate("window.print = () => { window.printed = true; }")
+
+    desktop_page.get_by_role("button", name="Print this list").click()
+    assert desktop_page.evaluate("window.printed") is True
+
+    desktop_page.emulate_media(media="print")
+    screenshot(desktop_page, "search-print")
+    assert desktop_page.locator(".result").count() == 2
+    assert desktop_page.locator(".result").first.is_visible()
+    for hidden in (".search-box", ".filters", ".toolbar", ".result-actions"):
+        assert not desktop_page.locator(hidden).is_visible(), hidden
+    assert desktop_page.console_errors == []
+
+
+def test_without_javascript_the_print_button_stays_hidden(no_js_page, results_url):
+    no_js_page.goto(results_url)
+
+    assert not no_js_page.get_by_role("button", name="Print this list").is_visible()
+    assert no_js_page.get_by_role(
+        "link", name="Download these results (CSV)"
+    ).is_visible()
+
+
+def test_staff_upload_a_samhsa_file_in_admin(desktop_page, live_server):
+    User.objects.create_superuser("boss", "boss@example.org", "a-long-password")
+    page = desktop_page
+    page.goto(live_server.url + "/admin/treatment/provider/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("a-long-password")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Import SAMHSA file").click()
+    page.get_by_label("SAMHSA locator file").set_input_files(WIDE_CSV)
+    page.get_by_role("checkbox", name="Dry run").check()
+    page.get_by_role("button", name="Import").click()
+    assert (
+        "nothing was saved" in page.get_by_role("heading", level=2).first.inner_text()
+    )
+
+    page.get_by_label("SAMHSA locator file").set_input_files(WIDE_CSV)
+    page.get_by_role("checkbox", name="Dry run").uncheck()
+    page.get_by_role("button", name="Import").click()
+    screenshot(page, "admin-import-samhsa")
+    summary = page.locator("#summary-heading + table").inner_text()
+    assert "Created\t3" in summary
+    assert "line 4: no name" in page.content()

@@ -28,9 +28,20 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {message}", pytrace=False)
         pytest.skip(f"Browser tests skipped: {message}")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Now that this thread has a running event loop, asgiref gives the ORM new
+        # connection objects. Hand them the data saved after migrations, or
+        # serialized_rollback silently restores nothing once earlier tests ran.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[

@@ -329,6 +329,7 @@ def test_postcode_and_proximity_in_meters(client, make_provider):
         ({"postcode": "21201", "proximity": "-1"}, "positive number of meters"),
         ({"postcode": "21201", "proximity": "nan"}, "positive number of meters"),
         ({"search": "x" * 201}, "search can be at most 200 characters"),
+        ({"search": "a\x00b"}, "search can't contain null characters"),
     ],
 )
 def test_bad_parameters_get_a_clear_400(client, clinic, params, message):

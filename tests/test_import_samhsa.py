@@ -165,10 +165,11 @@ def test_utf8_with_byte_order_mark_is_read():
     assert summary.created == 3
 
 
-def workbook_bytes(rows):
+def workbook_bytes(rows, header=(*LEADING_COLUMNS, "mm", "bu", "md")):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append([*LEADING_COLUMNS, "mm", "bu", "md"])
+    if header:
+        sheet.append(header)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -216,6 +217,11 @@ def test_xlsx_with_numeric_zip_codes_and_float_flags():
     assert service_slugs(tremont) == {"methadone", "medicaid"}
 
 
+def test_empty_workbook_gets_a_clear_message():
+    with pytest.raises(ImportFileError, match="first sheet is empty"):
+        run_import(workbook_bytes(header=None, rows=[]))
+
+
 def test_duplicate_rows_in_one_file_load_once():
     text = WIDE_CSV.read_text()
     header, first = text.splitlines()[:2]
@@ -246,6 +252,7 @@ def test_slugs_get_a_suffix_when_taken(make_provider):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old Excel .xls file"),
         (b"PK\x03\x04 not really a workbook", "can't be opened as an Excel"),
         (b'{"rows": [', "isn't valid JSON"),
+        (b'{"rows": ' + b"[" * 100_000, "nested too deeply"),
         (b'{"results": []}', "no list of “rows”"),
         (b"name,city\nA,B\n", "it has no name1, name2, street1"),
         (b"\x00\x01\x02\xff\xfe", "doesn't look like a SAMHSA locator file"),

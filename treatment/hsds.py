@@ -191,6 +191,8 @@ def filtered_providers(params):
     text = params.get("search", "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise BadRequest(f"search can be at most {MAX_QUERY_LENGTH} characters.")
+    if "\x00" in text:
+        raise BadRequest("search can't contain null characters.")
     if text:  # the same words-anywhere match as the site's keyword box
         providers = DirectoryFilter({"q": text}, [], queryset=providers).filtered()
 

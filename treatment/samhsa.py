@@ -16,7 +16,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -223,24 +222,24 @@ def read_wide_csv(text):
 
 
 def read_workbook(data):
+    workbook = None
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    except Exception as error:  # openpyxl fails in many ways on damaged files
         raise ImportFileError(
             "This file can't be opened as an Excel workbook (.xlsx)."
         ) from error
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError("The workbook's first sheet is empty.")
-        return wide_records(
-            header, ((f"row {number}", row) for number, row in enumerate(rows, 2))
-        )
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
+    if not rows:
+        raise ImportFileError("The workbook's first sheet is empty.")
+    return wide_records(
+        rows[0], ((f"row {number}", row) for number, row in enumerate(rows[1:], 2))
+    )
 
 
 def read_json_listing(text):
@@ -250,6 +249,8 @@ def read_json_listing(text):
         raise ImportFileError(
             f"This file isn't valid JSON ({error.msg} on line {error.lineno})."
         ) from error
+    except RecursionError as error:
+        raise ImportFileError("This JSON file is nested too deeply to read.") from error
     rows = listing.get("rows") if isinstance(listing, dict) else None
     if not isinstance(rows, list):
         raise ImportFileError(
@@ -326,6 +327,8 @@ def parse_listing(record, service_ids_by_code):
     if not city:
         raise RowError("no city")
     state = values.get("state", "").upper()
+    if not state:
+        raise RowError("no state")
     if state not in US_STATES:
         raise RowError(f"“{values.get('state', '')}” is not a US state or territory")
     zip_match = ZIP_CODE.match(values.get("zip", ""))

@@ -16,16 +16,15 @@ from treatment.search import TELEHEALTH
 # No images or embeds (they would load from other sites), no scripts or styles.
 ALLOWED_TAGS = {
     *("p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr", "br"),
-    *("a", "strong", "em", "code", "pre", "abbr"),
-    *("table", "thead", "tbody", "tr", "th", "td"),
+    *("a", "strong", "em", "code", "pre"),
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
 def render_markdown(text):
     """Markdown to HTML that is safe to show: anything not allowed is removed."""
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"])
+    html = markdown.markdown(text, extensions=["sane_lists"])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

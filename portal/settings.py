@@ -26,10 +26,19 @@ def env_list(name, default=""):
     ]
 
 
-def mailer_from_url(url):
-    """MAILERS["default"] from EMAIL_URL: smtp://user:pass@host:587?tls=1 or smtps://."""
+def mailer_from_url(url, debug):
+    """MAILERS["default"] from EMAIL_URL: smtp://user:pass@host:587?tls=1 or smtps://.
+
+    The console backend is for development only: in production it would print
+    visitors' inquiries into the server's log.
+    """
     if not url:
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if debug:
+            return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        sys.exit(
+            "EMAIL_URL is not set. Set it to smtp://user:password@host:587?tls=1 so "
+            "inquiries can be delivered, or set DJANGO_DEBUG=1 for local development."
+        )
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtps"}:
         sys.exit(
@@ -129,7 +138,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", ""))}
+MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", ""), DEBUG)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where "help me find treatment" requests go, and messages for providers that

@@ -111,8 +111,8 @@ def test_redis_url_switches_the_cache_to_redis():
     assert backend == "'django.core.cache.backends.redis.RedisCache'"
 
 
-def test_email_is_console_by_default_and_smtp_by_url():
-    env = dict(PRODUCTION_ENV)
+def test_email_is_console_in_debug_and_smtp_by_url():
+    env = dict(PRODUCTION_ENV, DJANGO_DEBUG="1")
     del env["EMAIL_URL"]
     code = (
         "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
@@ -130,6 +130,19 @@ def test_email_is_console_by_default_and_smtp_by_url():
         "'password': 'secret'",
     ):
         assert expected in mailer
+
+
+def test_production_without_email_url_is_one_clear_line():
+    env = dict(PRODUCTION_ENV)
+    del env["EMAIL_URL"]
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings';"
+        "import django; django.setup()",
+        env,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("EMAIL_URL is not set.")
 
 
 def test_site_name_comes_from_the_environment():

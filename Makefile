@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE_PROVIDERS ?= 300
+BENCH_PROVIDERS ?= 20000
+BENCH_SEED ?= 1
 
-.PHONY: run test setup check-python
+.PHONY: run test bench setup check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; $(PYTHON) is " + sys.version.split()[0] + ". Install it, or run: make PYTHON=python3.12 ...")'
@@ -26,3 +28,9 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Times the directory in a throw-away database (never the configured one), e.g.
+# make bench BENCH_ARGS="--database-url postgres://postgres@127.0.0.1:5432"
+# Debug is switched off for the timings; DJANGO_DEBUG=1 only spares a secret key.
+bench: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_directory --providers $(BENCH_PROVIDERS) --seed $(BENCH_SEED) $(BENCH_ARGS)

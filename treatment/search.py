@@ -105,7 +105,9 @@ class DirectoryFilter(django_filters.FilterSet):
         error_messages={
             "max_length": "Search words can be at most %(limit_value)d characters "
             "long, so we left them out."
-        }, method="filter_text", max_length=MAX_QUERY_LENGTH
+        },
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
     )
     accepting = django_filters.BooleanFilter(
         label="Accepting new patients",
@@ -289,75 +291,45 @@ def filter_groups():
 
 
 def facet_counts(filterset):
-    """{service id: count} for every option, and the accepting count, in 2 queries.
+    """The summary {total, accepting} and {service id: count}, in 2 queries.
 
-    Each service's count applies every filter except its own group's choices.
+    Each option's count applies every filter except its own group's choices:
+    one GROUP BY over the results for the options of groups with nothing
+    chosen, and one per chosen group over the results of the other filters.
     """
+    results = filterset.filtered().order_by()
+    summary = results.aggregate(
+        total=Count("pk"),
+        accepting=Count("pk", filter=Q(accepting_status=Provider.Status.ACCEPTING)),
+    )
     selected = filterset.selected()
-    group_keys = [group.key for group in filterset.groups]
-    base = filterset.filtered(exclude=[*group_keys, "accepting"]).order_by()
-
-    group_flags = {key: f"in_{index}" for index, key in enumerate(selected)}
-    flag_annotations = {
-        flag: offers_any(selected[key]) for key, flag in group_flags.items()
-    }
-
-    def all_flags(except_key=None):
-        return Q(
-            *[
-                Q(**{flag: True})
-                for key, flag in group_flags.items()
-                if key != except_key
-            ]
-        )
-
-    accepting = Q(accepting_status=Provider.Status.ACCEPTING)
-    accepting_chosen = bool(filterset.cleaned.get("accepting"))
-    total_filter = all_flags() & (accepting if accepting_chosen else Q())
-    summary = base.annotate(**flag_annotations).aggregate(
-        total=Count("pk", filter=total_filter),
-        accepting=Count("pk", filter=all_flags() & accepting),
-    )
-
-    counted_rows = (
-        Q(provider__accepting_status=Provider.Status.ACCEPTING)
-        if accepting_chosen
-        else Q()
-    )
-    service_to_group = {
-        service.pk: group.key
+    group_ids = {
+        group.key: [service.pk for service in group.services]
         for group in filterset.groups
-        for service in group.services
     }
-    condition = Q()
-    for key in selected:
-        ids = [pk for pk, group_key in service_to_group.items() if group_key == key]
-        condition |= Q(service_id__in=ids) & all_flags(except_key=key)
-    chosen_ids = [pk for pk, key in service_to_group.items() if key in selected]
-    condition |= ~Q(service_id__in=chosen_ids) & all_flags()
+    chosen_group_ids = [pk for key in selected for pk in group_ids[key]]
+    parts = [
+        services_count(results).exclude(service_id__in=chosen_group_ids),
+        *[
+            services_count(filterset.filtered(exclude=[key])).filter(
+                service_id__in=group_ids[key]
+            )
+            for key in selected
+        ],
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    return summary, {row["service_id"]: row["count"] for row in rows}
 
-    rows = (
-        ProviderServices.objects.filter(provider__in=base.values("pk"))
-        .filter(counted_rows)
-        .annotate(
-            **{
-                flag: offers_any_for_row(selected[key])
-                for key, flag in group_flags.items()
-            }
+
+def services_count(providers):
+    """{service_id, count} rows: how many of these providers offer each service."""
+    return (
+        ProviderServices.objects.filter(
+            provider_id__in=providers.order_by().values("pk")
         )
         .values("service_id")
-        .annotate(count=Count("pk", filter=condition))
+        .annotate(count=Count("pk"))
         .order_by()
-    )
-    counts = {row["service_id"]: row["count"] for row in rows}
-    return summary, counts
-
-
-def offers_any_for_row(service_ids):
-    return Exists(
-        ProviderServices.objects.filter(
-            provider_id=OuterRef("provider_id"), service_id__in=service_ids
-        )
     )
 
 

@@ -1,9 +1,11 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +69,18 @@ class Service(models.Model):
 class ProviderQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    # Bulk writes send no signals, so they mark the directory changed themselves
+    # (bulk_update goes through update).
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        directory_changed()
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        directory_changed()
+        return created
 
     def with_services(self):
         """Services in display order, category included, in one extra query."""
@@ -205,6 +219,42 @@ class Provider(models.Model):
     @property
     def payment_services(self):
         return self._services_in("payment")
+
+
+class DirectoryVersion(models.Model):
+    """A token that changes with every change to providers or services.
+
+    Search caches costly counts under keys that include it, so every process
+    stops using them the moment the directory changes, whatever the cache.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        """The token, or None before the directory's first change."""
+        return cls.objects.values_list("token", flat=True).first()
+
+
+def directory_changed(action="post_", **kwargs):
+    """Give the directory a new version once the change is committed."""
+    if action.startswith("post_"):
+        transaction.on_commit(new_directory_version)
+
+
+def new_directory_version():
+    token = uuid.uuid4().hex
+    if not DirectoryVersion.objects.update(token=token):
+        DirectoryVersion.objects.create(token=token)
+
+
+for model in (Service, Provider):
+    post_save.connect(directory_changed, sender=model)
+    post_delete.connect(directory_changed, sender=model)
+m2m_changed.connect(directory_changed, sender=Provider.services.through)
 
 
 MESSAGE_MAX_LENGTH = 2000

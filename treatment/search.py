@@ -4,18 +4,20 @@
 the number of results it would give with the other groups' choices applied.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import Http404
 
 from treatment.geo import EARTH_RADIUS_MILES, bounding_box, resolve_place
-from treatment.models import Provider, Service
+from treatment.models import DirectoryVersion, Provider, Service
 
 PER_PAGE = 20
 DEFAULT_RADIUS = "25"
@@ -36,6 +38,9 @@ SORT_CHOICES = [
 # where "any of" would turn "outpatient + telehealth" into "either".
 TELEHEALTH = "telehealth"
 MAX_QUERY_LENGTH = 200
+# Cached counts are keyed by the directory's version, so a change is seen at
+# once; the timeout only frees the memory of outdated entries.
+COUNTS_CACHE_SECONDS = 60 * 60
 ProviderServices = Provider.services.through
 
 
@@ -229,6 +234,13 @@ class DirectoryFilter(django_filters.FilterSet):
             if data.get(group.key)
         }
 
+    def counts_key(self):
+        """What the facet counts depend on: every valid choice but the sort."""
+        choices = sorted(
+            (name, value) for name, value in self.cleaned.items() if name != "sort"
+        )
+        return hashlib.sha256(repr(choices).encode()).hexdigest()
+
     def filtered(self, exclude=()):
         queryset = self.queryset.all()
         for name, value in self.cleaned.items():
@@ -288,6 +300,18 @@ def filter_groups():
             FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
         )
     return groups
+
+
+def cached_facet_counts(filterset):
+    """facet_counts(), from the cache until the directory next changes."""
+    version = DirectoryVersion.current()
+    if version is None:
+        return facet_counts(filterset)
+    return cache.get_or_set(
+        f"directory-counts:{version}:{filterset.counts_key()}",
+        lambda: facet_counts(filterset),
+        COUNTS_CACHE_SECONDS,
+    )
 
 
 def facet_counts(filterset):
@@ -351,7 +375,7 @@ def search_directory(params):
     filterset = DirectoryFilter(
         params, filter_groups(), queryset=Provider.objects.published()
     )
-    summary, counts = facet_counts(filterset)
+    summary, counts = cached_facet_counts(filterset)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]

@@ -1,0 +1,108 @@
+"""Facet counts come from the cache until the directory changes, then never again."""
+
+import pytest
+
+from treatment.models import DirectoryVersion, Provider, Service
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = {"near": "21201", "medications": "methadone"}
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the writes' on-commit hooks, as committing a real transaction does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def clinic(make_provider, committed):
+    with committed():
+        return make_provider(name="Harbor Clinic", services=["methadone", "medicaid"])
+
+
+def counts(client):
+    results = client.get("/treatment/", SEARCH).context["results"]
+    medications = next(f for f in results.facets if f.group.key == "medications")
+    methadone = next(o for o in medications.options if o.slug == "methadone")
+    return results.total, methadone.count
+
+
+def test_a_repeated_search_reads_its_counts_from_the_cache(
+    client, clinic, django_assert_num_queries
+):
+    assert counts(client) == (1, 1)
+    # The directory's version, the filter groups, the page and its services.
+    with django_assert_num_queries(4):
+        assert counts(client) == (1, 1)
+
+
+def test_a_change_made_inside_a_transaction_waits_for_the_commit(
+    clinic, django_capture_on_commit_callbacks
+):
+    version = DirectoryVersion.current()
+    with django_capture_on_commit_callbacks() as hooks:
+        clinic.save()
+    assert DirectoryVersion.current() == version
+    assert hooks
+
+
+def unpublish(clinic):
+    clinic.is_published = False
+    clinic.save()
+
+
+def unpublish_in_bulk(clinic):  # as the admin's "Unpublish" action does
+    Provider.objects.filter(pk=clinic.pk).update(is_published=False)
+
+
+def import_another_methadone_clinic(clinic):  # as the importers do
+    (new,) = Provider.objects.bulk_create(
+        [
+            Provider(
+                name="New Place",
+                slug="new-place",
+                city="Baltimore",
+                state="MD",
+                zip_code="21201",
+                latitude=39.29,
+                longitude=-76.62,
+                is_published=True,
+            )
+        ]
+    )
+    Provider.services.through.objects.bulk_create(
+        [Provider.services.through(provider=new, service=methadone())]
+    )
+
+
+def methadone():
+    return Service.objects.get(slug="methadone")
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (unpublish, (0, 0)),
+        (unpublish_in_bulk, (0, 0)),
+        (lambda clinic: clinic.delete(), (0, 0)),
+        (lambda clinic: clinic.services.remove(methadone()), (0, 0)),
+        (import_another_methadone_clinic, (2, 2)),
+    ],
+    ids=["save", "queryset-update", "delete", "services-remove", "bulk-create"],
+)
+def test_every_kind_of_change_shows_at_once(
+    client, clinic, committed, change, expected
+):
+    assert counts(client) == (1, 1)
+    with committed():
+        change(clinic)
+    assert counts(client) == expected
+
+
+def test_a_change_to_a_service_gives_a_new_version(clinic, committed):
+    version = DirectoryVersion.current()
+    service = methadone()
+    with committed():
+        service.save()
+    assert DirectoryVersion.current() not in (None, version)

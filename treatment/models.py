@@ -164,7 +164,10 @@ class Provider(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["latitude", "longitude"]),
+            # Search's bounding box; is_published first, or SQLite, lacking
+            # statistics, prefers the (is_published, name) index and reads
+            # every published row.
+            models.Index(fields=["is_published", "latitude", "longitude"]),
             models.Index(fields=["is_published", "name"]),
             models.Index(fields=["verified_on"]),
         ]

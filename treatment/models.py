@@ -212,17 +212,6 @@ class Provider(models.Model):
             grouped.setdefault(service.category, []).append(service)
         return list(grouped.items())
 
-    def _services_in(self, *category_slugs):
-        return [s for s in self.services.all() if s.category.slug in category_slugs]
-
-    @property
-    def main_services(self):
-        return self._services_in("care", "medications")
-
-    @property
-    def payment_services(self):
-        return self._services_in("payment")
-
 
 class DirectoryVersion(models.Model):
     """A token that changes with every change to providers or services.

@@ -5,6 +5,7 @@ the number of results it would give with the other groups' choices applied.
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -379,8 +380,7 @@ def search_directory(params):
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]
-    results = filterset.ordered(filterset.filtered()).with_services()
-    paginator = Paginator(results, PER_PAGE)
+    paginator = Paginator(filterset.ordered(filterset.filtered()), PER_PAGE)
     paginator.count = summary["total"]  # already counted with the facets
     number, page_notice = page_number(params.get("page"))
     if page_notice:
@@ -404,14 +404,43 @@ def search_directory(params):
         )
         for group in filterset.groups
     ]
+    page = paginator.page(number)
+    page.object_list = with_service_lists(list(page.object_list), filterset.groups)
     return SearchResults(
         filterset=filterset,
-        page=paginator.page(number),
+        page=page,
         total=summary["total"],
         accepting_count=summary["accepting"],
         facets=facets,
         notices=notices,
     )
+
+
+def with_service_lists(providers, groups):
+    """Set each provider's main_services (care, medications) and payment_services.
+
+    One query of ids, then the taxonomy's own service objects, in display order:
+    a prefetch would build a service and a category object for every row.
+    """
+    taxonomy = sorted(
+        (service for group in groups for service in group.services),
+        key=lambda service: (service.category.order, service.order, service.name),
+    )
+    offered = defaultdict(set)
+    pairs = ProviderServices.objects.filter(
+        provider_id__in=[provider.pk for provider in providers]
+    ).values_list("provider_id", "service_id")
+    for provider_id, service_id in pairs:
+        offered[provider_id].add(service_id)
+    for provider in providers:
+        services = [s for s in taxonomy if s.pk in offered[provider.pk]]
+        provider.main_services = [
+            s for s in services if s.category.slug in ("care", "medications")
+        ]
+        provider.payment_services = [
+            s for s in services if s.category.slug == "payment"
+        ]
+    return providers
 
 
 def page_number(raw):

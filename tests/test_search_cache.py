@@ -1,5 +1,7 @@
 """Facet counts come from the cache until the directory changes, then never again."""
 
+import re
+
 import pytest
 
 from treatment.models import DirectoryVersion, Provider, Service
@@ -98,6 +100,17 @@ def test_every_kind_of_change_shows_at_once(
     with committed():
         change(clinic)
     assert counts(client) == expected
+
+
+def test_the_cached_filters_show_the_new_counts(client, clinic, committed):
+    def medicaid_option():
+        html = client.get("/treatment/", SEARCH).content.decode()
+        return re.search(r"Medicaid <span class=\"count\">\(\d+", html).group()
+
+    assert medicaid_option().endswith("(1")
+    with committed():
+        clinic.services.remove(Service.objects.get(slug="medicaid"))
+    assert medicaid_option().endswith("(0")
 
 
 def test_a_change_to_a_service_gives_a_new_version(clinic, committed):

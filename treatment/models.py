@@ -214,7 +214,7 @@ class Provider(models.Model):
 
 
 class DirectoryVersion(models.Model):
-    """A token that changes with every change to providers or services.
+    """A token that changes with every change to providers, services or categories.
 
     Search caches costly counts under keys that include it, so every process
     stops using them the moment the directory changes, whatever the cache.
@@ -243,7 +243,7 @@ def new_directory_version():
         DirectoryVersion.objects.create(token=token)
 
 
-for model in (Service, Provider):
+for model in (ServiceCategory, Service, Provider):
     post_save.connect(directory_changed, sender=model)
     post_delete.connect(directory_changed, sender=model)
 m2m_changed.connect(directory_changed, sender=Provider.services.through)

@@ -303,9 +303,8 @@ def filter_groups():
     return groups
 
 
-def cached_facet_counts(filterset):
+def cached_facet_counts(filterset, version):
     """facet_counts(), from the cache until the directory next changes."""
-    version = DirectoryVersion.current()
     if version is None:
         return facet_counts(filterset)
     return cache.get_or_set(
@@ -366,6 +365,12 @@ class SearchResults:
     accepting_count: int
     facets: list
     notices: list
+    version: str | None  # the directory's, which keys the page's cached parts
+
+    @property
+    def cache_seconds(self):
+        """How long cached parts may be kept: not at all without a version."""
+        return COUNTS_CACHE_SECONDS if self.version else 0
 
 
 def search_directory(params):
@@ -373,10 +378,11 @@ def search_directory(params):
 
     Raises Http404 for a page number past the last page.
     """
+    version = DirectoryVersion.current()
     filterset = DirectoryFilter(
         params, filter_groups(), queryset=Provider.objects.published()
     )
-    summary, counts = cached_facet_counts(filterset)
+    summary, counts = cached_facet_counts(filterset, version)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]
@@ -413,6 +419,7 @@ def search_directory(params):
         accepting_count=summary["accepting"],
         facets=facets,
         notices=notices,
+        version=version,
     )
 
 

@@ -34,8 +34,8 @@ def test_a_repeated_search_reads_its_counts_from_the_cache(
     client, clinic, django_assert_num_queries
 ):
     assert counts(client) == (1, 1)
-    # The directory's version, the filter groups, the page and its services.
-    with django_assert_num_queries(4):
+    # The directory's version, the page and its services.
+    with django_assert_num_queries(3):
         assert counts(client) == (1, 1)
 
 
@@ -111,6 +111,16 @@ def test_the_cached_filters_show_the_new_counts(client, clinic, committed):
     with committed():
         clinic.services.remove(Service.objects.get(slug="medicaid"))
     assert medicaid_option().endswith("(0")
+
+
+def test_a_renamed_service_shows_at_once(client, clinic, committed):
+    assert "Methadone <span" in client.get("/treatment/", SEARCH).content.decode()
+    service = methadone()
+    service.name = "Methadone (liquid)"
+    with committed():
+        service.save()
+    html = client.get("/treatment/", SEARCH).content.decode()
+    assert "Methadone (liquid) <span" in html
 
 
 def test_a_change_to_a_service_gives_a_new_version(clinic, committed):

@@ -7,7 +7,7 @@ the number of results it would give with the other groups' choices applied.
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
@@ -303,6 +303,12 @@ def filter_groups():
     return groups
 
 
+@lru_cache(maxsize=1)
+def cached_filter_groups(version):
+    """filter_groups(), kept by each process while the directory's version holds."""
+    return filter_groups()
+
+
 def cached_facet_counts(filterset, version):
     """facet_counts(), from the cache until the directory next changes."""
     if version is None:
@@ -379,9 +385,8 @@ def search_directory(params):
     Raises Http404 for a page number past the last page.
     """
     version = DirectoryVersion.current()
-    filterset = DirectoryFilter(
-        params, filter_groups(), queryset=Provider.objects.published()
-    )
+    groups = filter_groups() if version is None else cached_filter_groups(version)
+    filterset = DirectoryFilter(params, groups, queryset=Provider.objects.published())
     summary, counts = cached_facet_counts(filterset, version)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors

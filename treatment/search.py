@@ -438,6 +438,8 @@ def with_service_lists(providers, groups):
         (service for group in groups for service in group.services),
         key=lambda service: (service.category.order, service.order, service.name),
     )
+    main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
+    payment = [s for s in taxonomy if s.category.slug == "payment"]
     offered = defaultdict(set)
     pairs = ProviderServices.objects.filter(
         provider_id__in=[provider.pk for provider in providers]
@@ -445,13 +447,9 @@ def with_service_lists(providers, groups):
     for provider_id, service_id in pairs:
         offered[provider_id].add(service_id)
     for provider in providers:
-        services = [s for s in taxonomy if s.pk in offered[provider.pk]]
-        provider.main_services = [
-            s for s in services if s.category.slug in ("care", "medications")
-        ]
-        provider.payment_services = [
-            s for s in services if s.category.slug == "payment"
-        ]
+        ids = offered[provider.pk]
+        provider.main_services = [s for s in main if s.pk in ids]
+        provider.payment_services = [s for s in payment if s.pk in ids]
     return providers
 
 

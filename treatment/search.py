@@ -39,6 +39,9 @@ SORT_CHOICES = [
 # where "any of" would turn "outpatient + telehealth" into "either".
 TELEHEALTH = "telehealth"
 MAX_QUERY_LENGTH = 200
+# Sorted nearest first at any distance, a page that lies within one of these
+# distances is read through the location index (see search_directory).
+NEARBY_MILES = (25, 100)
 # Cached counts are keyed by the directory's version, so a change is seen at
 # once; the timeout only frees the memory of outdated entries.
 COUNTS_CACHE_SECONDS = 60 * 60
@@ -52,6 +55,19 @@ def great_circle_miles(latitude, longitude):
     half_dlng = (Radians(F("longitude")) - Radians(Value(longitude))) / 2
     a = Power(Sin(half_dlat), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(half_dlng), 2)
     return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(Least(Value(1.0), a)))
+
+
+def within_miles(providers, place, miles):
+    """Providers (annotated with their distance) within `miles` of `place`:
+    a bounding box on the indexed latitude and longitude, then the exact circle."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(
+        place.latitude, place.longitude, miles
+    )
+    return providers.filter(
+        latitude__range=(min_lat, max_lat),
+        longitude__range=(min_lng, max_lng),
+        distance__lte=miles,
+    )
 
 
 def offers_any(service_ids):
@@ -161,22 +177,14 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_near(self, queryset, name, place):
         if place is None:
             return queryset
-        queryset = queryset.exclude(latitude=None).exclude(longitude=None)
-        miles = self.radius_miles
-        if miles is not None:
-            min_lat, max_lat, min_lng, max_lng = bounding_box(
-                place.latitude, place.longitude, miles
-            )
-            queryset = queryset.filter(
-                latitude__range=(min_lat, max_lat),
-                longitude__range=(min_lng, max_lng),
-            )
-        queryset = queryset.annotate(
-            distance=great_circle_miles(place.latitude, place.longitude)
+        queryset = (
+            queryset.exclude(latitude=None)
+            .exclude(longitude=None)
+            .annotate(distance=great_circle_miles(place.latitude, place.longitude))
         )
-        if miles is not None:
-            queryset = queryset.filter(distance__lte=miles)
-        return queryset
+        if self.radius_miles is None:
+            return queryset
+        return within_miles(queryset, place, self.radius_miles)
 
     def filter_text(self, queryset, name, value):
         for word in value.split()[:10]:
@@ -321,7 +329,7 @@ def cached_facet_counts(filterset, version):
 
 
 def facet_counts(filterset):
-    """The summary {total, accepting} and {service id: count}, in 2 queries.
+    """The summary {total, accepting, within_<miles>...} and {service id: count}.
 
     Each option's count applies every filter except its own group's choices:
     one GROUP BY over the results for the options of groups with nothing
@@ -331,6 +339,10 @@ def facet_counts(filterset):
     summary = results.aggregate(
         total=Count("pk"),
         accepting=Count("pk", filter=Q(accepting_status=Provider.Status.ACCEPTING)),
+        **{
+            f"within_{miles}": Count("pk", filter=Q(distance__lte=miles))
+            for miles in (NEARBY_MILES if filterset.place else ())
+        },
     )
     selected = filterset.selected()
     group_ids = {
@@ -391,9 +403,19 @@ def search_directory(params):
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]
-    paginator = Paginator(filterset.ordered(filterset.filtered()), PER_PAGE)
-    paginator.count = summary["total"]  # already counted with the facets
+    results = filterset.ordered(filterset.filtered())
     number, page_notice = page_number(params.get("page"))
+    if filterset.radius_miles is None and filterset.chosen_sort == "distance":
+        # When the nearest providers up to this page all lie within one of the
+        # NEARBY_MILES, the page is the same read through the location index,
+        # without measuring the distance to every result.
+        needed = min(number * PER_PAGE, summary["total"])
+        for miles in NEARBY_MILES:
+            if summary.get(f"within_{miles}", 0) >= needed:
+                results = within_miles(results, filterset.place, miles)
+                break
+    paginator = Paginator(results, PER_PAGE)
+    paginator.count = summary["total"]  # already counted with the facets
     if page_notice:
         notices.append(page_notice)
     if number > paginator.num_pages:

@@ -30,6 +30,7 @@ RADIUS_CHOICES = [
     ("100", "100 miles"),
     ("any", "Any distance"),
 ]
+RADIUS_MILES = [int(value) for value, _ in RADIUS_CHOICES if value != "any"]
 SORT_CHOICES = [
     ("distance", "Nearest first"),
     ("name", "Name (A to Z)"),
@@ -39,9 +40,6 @@ SORT_CHOICES = [
 # where "any of" would turn "outpatient + telehealth" into "either".
 TELEHEALTH = "telehealth"
 MAX_QUERY_LENGTH = 200
-# Sorted nearest first at any distance, a page that lies within one of these
-# distances is read through the location index (see search_directory).
-NEARBY_MILES = (25, 100)
 # Cached counts are keyed by the directory's version, so a change is seen at
 # once; the timeout only frees the memory of outdated entries.
 COUNTS_CACHE_SECONDS = 60 * 60
@@ -228,6 +226,18 @@ class DirectoryFilter(django_filters.FilterSet):
         return None if self.chosen_radius == "any" else int(self.chosen_radius)
 
     @property
+    def nearer_radii(self):
+        """The distances offered inside the chosen one (all of them at any
+        distance), where the nearest providers are looked for first."""
+        if self.place is None:
+            return []
+        return [
+            miles
+            for miles in RADIUS_MILES
+            if self.radius_miles is None or miles < self.radius_miles
+        ]
+
+    @property
     def chosen_sort(self):
         sort = self.cleaned.get("sort") or "distance"
         if sort == "distance" and self.place is None:
@@ -341,7 +351,7 @@ def facet_counts(filterset):
         accepting=Count("pk", filter=Q(accepting_status=Provider.Status.ACCEPTING)),
         **{
             f"within_{miles}": Count("pk", filter=Q(distance__lte=miles))
-            for miles in (NEARBY_MILES if filterset.place else ())
+            for miles in filterset.nearer_radii
         },
     )
     selected = filterset.selected()
@@ -405,12 +415,12 @@ def search_directory(params):
     ]
     results = filterset.ordered(filterset.filtered())
     number, page_notice = page_number(params.get("page"))
-    if filterset.radius_miles is None and filterset.chosen_sort == "distance":
-        # When the nearest providers up to this page all lie within one of the
-        # NEARBY_MILES, the page is the same read through the location index,
-        # without measuring the distance to every result.
+    if filterset.chosen_sort == "distance":
+        # When the nearest results up to this page all lie within a smaller
+        # distance, the page is the same read through that smaller box of the
+        # location index, without measuring the distance to every result.
         needed = min(number * PER_PAGE, summary["total"])
-        for miles in NEARBY_MILES:
+        for miles in filterset.nearer_radii:
             if summary.get(f"within_{miles}", 0) >= needed:
                 results = within_miles(results, filterset.place, miles)
                 break

@@ -123,6 +123,8 @@ def test_taxonomy_is_seeded_with_samhsa_codes():
     assert set(methadone.code_list()) == {"MM", "OTP", "METH", "DM", "MMW"}
     assert "MU" not in Service.objects.get(slug="methadone").code_list()
     assert Service.objects.get(slug="continues-medication").code_list() == ["MOA", "MU"]
+    assert "IPT" in Service.objects.get(slug="individual-counseling").code_list()
+    assert "GT" in Service.objects.get(slug="group-counseling").code_list()
     for slug in (
         "hospital-inpatient",
         "short-term-residential",

@@ -1,4 +1,5 @@
-"""Facet counts come from the cache until the directory changes, then never again."""
+"""Facet counts and result cards come from the cache until the directory
+changes, then never again."""
 
 import re
 
@@ -34,8 +35,8 @@ def test_a_repeated_search_reads_its_counts_from_the_cache(
     client, clinic, django_assert_num_queries
 ):
     assert counts(client) == (1, 1)
-    # The directory's version, the page and its services.
-    with django_assert_num_queries(3):
+    # The directory's version and the page; the cards are cached too.
+    with django_assert_num_queries(2):
         assert counts(client) == (1, 1)
 
 
@@ -129,3 +130,35 @@ def test_a_change_to_a_service_gives_a_new_version(clinic, committed):
     with committed():
         service.save()
     assert DirectoryVersion.current() not in (None, version)
+
+
+def card(client):
+    html = client.get("/treatment/", SEARCH).content.decode()
+    start = html.index('<li class="result">')
+    return html[start : html.index("</li>", start)]
+
+
+def test_a_cached_card_shows_changes_to_its_provider_at_once(client, clinic, committed):
+    assert "Harbor Clinic" in card(client)
+    clinic.name = "Harbor Health"
+    clinic.intake_phone = "410-555-0199"
+    with committed():
+        clinic.save()
+    assert "Harbor Health" in card(client)
+    assert "Call 410-555-0199" in card(client)
+
+
+def test_a_cached_card_shows_a_renamed_service_at_once(client, clinic, committed):
+    assert "<dd>Methadone</dd>" in card(client)
+    service = methadone()
+    service.name = "Methadone (liquid)"
+    with committed():
+        service.save()
+    assert "<dd>Methadone (liquid)</dd>" in card(client)
+
+
+def test_each_search_shows_its_own_distance_on_a_cached_card(client, clinic):
+    near = client.get("/treatment/", {"near": "21201"}).content.decode()
+    far = client.get("/treatment/", {"near": "20001", "radius": "50"}).content.decode()
+    assert "0.0 miles away" in near
+    assert "0.0 miles away" not in far and " miles away" in far

@@ -26,7 +26,7 @@ from treatment.models import Provider, Service
 from treatment.search import (
     MAX_QUERY_LENGTH,
     DirectoryFilter,
-    great_circle_miles,
+    MilesFrom,
     offers_any,
 )
 
@@ -223,9 +223,7 @@ def filtered_providers(params):
         providers = providers.filter(
             latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng)
         )
-    providers = providers.annotate(
-        distance=great_circle_miles(place.latitude, place.longitude)
-    )
+    providers = providers.annotate(distance=MilesFrom(place.latitude, place.longitude))
     if proximity:
         providers = providers.filter(distance__lte=miles)
     return providers.order_by("distance", "name", "pk")

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q
 from django.http import Http404
 from django.template.loader import get_template
@@ -42,9 +42,9 @@ SORT_CHOICES = [
 # where "any of" would turn "outpatient + telehealth" into "either".
 TELEHEALTH = "telehealth"
 MAX_QUERY_LENGTH = 200
-# Cached counts are keyed by the directory's version, so a change is seen at
-# once; the timeout only frees the memory of outdated entries.
-COUNTS_CACHE_SECONDS = 60 * 60
+# Cached counts, pages and cards are keyed by the directory's version, so a
+# change is seen at once; the timeout only frees the memory of outdated entries.
+SEARCH_CACHE_SECONDS = 60 * 60
 ProviderServices = Provider.services.through
 # Where a result card shows the distance: cards are rendered once for every
 # search, and each search puts its own distance there.
@@ -366,7 +366,7 @@ def cached_facet_counts(filterset, version):
     return cache.get_or_set(
         f"directory-counts:{version}:{filterset.counts_key()}",
         lambda: facet_counts(filterset),
-        COUNTS_CACHE_SECONDS,
+        SEARCH_CACHE_SECONDS,
     )
 
 
@@ -430,7 +430,7 @@ class SearchResults:
     @property
     def cache_seconds(self):
         """How long cached parts may be kept: not at all without a version."""
-        return COUNTS_CACHE_SECONDS if self.version else 0
+        return SEARCH_CACHE_SECONDS if self.version else 0
 
 
 def search_directory(params):
@@ -445,18 +445,8 @@ def search_directory(params):
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]
-    results = filterset.ordered(filterset.filtered())
     number, page_notice = page_number(params.get("page"))
-    if filterset.chosen_sort == "distance":
-        # When the nearest results up to this page all lie within a smaller
-        # distance, the page is the same read through that smaller box of the
-        # location index, without measuring the distance to every result.
-        needed = min(number * PER_PAGE, summary["total"])
-        for miles in filterset.nearer_radii:
-            if summary.get(f"within_{miles}", 0) >= needed:
-                results = within_miles(results, filterset.place, miles)
-                break
-    paginator = Paginator(results, PER_PAGE)
+    paginator = Paginator((), PER_PAGE)  # the page's rows are read below
     paginator.count = summary["total"]  # already counted with the facets
     if page_notice:
         notices.append(page_notice)
@@ -479,17 +469,57 @@ def search_directory(params):
         )
         for group in filterset.groups
     ]
-    page = paginator.page(number)
-    page.object_list = result_cards(list(page.object_list), filterset.groups, version)
+    page_rows = cached_page_rows(filterset, summary, number, version)
     return SearchResults(
         filterset=filterset,
-        page=page,
+        page=Page(
+            result_cards(page_rows, filterset.groups, version), number, paginator
+        ),
         total=summary["total"],
         accepting_count=summary["accepting"],
         facets=facets,
         notices=notices,
         version=version,
     )
+
+
+def cached_page_rows(filterset, summary, number, version):
+    """[(provider id, distance or None, provider or None)] of this page, nearest
+    first or in the sort chosen; kept in the cache, as the counts are, until the
+    directory changes. The providers come along only when the page was read."""
+    if version is None:
+        return page_rows(filterset, summary, number)
+    key = (
+        f"directory-page:{version}:{filterset.counts_key()}:"
+        f"{filterset.chosen_sort}:{number}"
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = page_rows(filterset, summary, number)
+        cache.set(
+            key,
+            [(pk, distance, None) for pk, distance, _ in rows],
+            SEARCH_CACHE_SECONDS,
+        )
+    return rows
+
+
+def page_rows(filterset, summary, number):
+    results = filterset.ordered(filterset.filtered())
+    if filterset.chosen_sort == "distance":
+        # When the nearest results up to this page all lie within a smaller
+        # distance, the page is the same read through that smaller box of the
+        # location index, without measuring the distance to every result.
+        needed = min(number * PER_PAGE, summary["total"])
+        for miles in filterset.nearer_radii:
+            if summary.get(f"within_{miles}", 0) >= needed:
+                results = within_miles(results, filterset.place, miles)
+                break
+    start = (number - 1) * PER_PAGE
+    return [
+        (provider.pk, getattr(provider, "distance", None), provider)
+        for provider in results[start : start + PER_PAGE]
+    ]
 
 
 @dataclass
@@ -501,32 +531,40 @@ class ResultCard:
     after_distance: str
     distance: float | None
 
+    @property
+    def miles(self):
+        return f"{self.distance:.1f}"
 
-def result_cards(providers, groups, version):
-    """[ResultCard] for a page of providers.
+
+def result_cards(rows, groups, version):
+    """[ResultCard] for a page's rows.
 
     A card renders in a fraction of a millisecond, 20 to a page, and needs a
     query for the services; it is kept in the cache until the directory
-    changes, and only the cards not found there are rendered.
+    changes, and only the cards not found there are rendered, their providers
+    read if the page came from the cache.
     """
-    keys = {
-        provider.pk: f"directory-card:{version}:{provider.pk}" for provider in providers
-    }
+    keys = {pk: f"directory-card:{version}:{pk}" for pk, _, _ in rows}
     found = cache.get_many(keys.values()) if version else {}
-    missing = [provider for provider in providers if keys[provider.pk] not in found]
+    missing = {pk: provider for pk, _, provider in rows if keys[pk] not in found}
+    unread = [pk for pk, provider in missing.items() if provider is None]
+    if unread:
+        missing.update(Provider.objects.in_bulk(unread))
     if missing:
+        providers = [provider for provider in missing.values() if provider]
         rendered = {
             keys[provider.pk]: render_card(provider)
-            for provider in with_service_lists(missing, groups)
+            for provider in with_service_lists(providers, groups)
         }
         if version:
-            cache.set_many(rendered, COUNTS_CACHE_SECONDS)
+            cache.set_many(rendered, SEARCH_CACHE_SECONDS)
         found.update(rendered)
+    # A provider deleted since its page was cached has no card; its deletion
+    # gave the directory a new version, so the next search will not show it.
     return [
-        ResultCard(
-            *found[keys[provider.pk]], distance=getattr(provider, "distance", None)
-        )
-        for provider in providers
+        ResultCard(*found[keys[pk]], distance=distance)
+        for pk, distance, _ in rows
+        if keys[pk] in found
     ]
 
 

@@ -9,7 +9,7 @@ import csv
 from django.http import HttpResponse
 
 from treatment.models import Provider
-from treatment.search import DirectoryFilter, filter_groups
+from treatment.search import directory_filter, filter_groups
 
 VISITOR_ROW_LIMIT = 1000
 # Cells starting with these are formulas to a spreadsheet; a leading ' keeps
@@ -88,8 +88,8 @@ def staff_csv_response(queryset):
 
 def visitor_results_csv_response(request):
     """The search page's results for these GET parameters, at most 1,000 rows."""
-    filterset = DirectoryFilter(
-        request.GET, filter_groups(), queryset=Provider.objects.published()
+    filterset = directory_filter(filter_groups())(
+        request.GET, queryset=Provider.objects.published()
     )
     providers = filterset.ordered(filterset.filtered()).with_services()
     columns = dict(PUBLIC_COLUMNS)

@@ -194,7 +194,7 @@ def filtered_providers(params):
     if "\x00" in text:
         raise BadRequest("search can't contain null characters.")
     if text:  # the same words-anywhere match as the site's keyword box
-        providers = DirectoryFilter({"q": text}, [], queryset=providers).filtered()
+        providers = DirectoryFilter({"q": text}, queryset=providers).filtered()
 
     term = params.get("taxonomy_term_id", "").strip()
     if term:

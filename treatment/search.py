@@ -137,6 +137,14 @@ class FilterGroup:
     def slug_to_id(self):
         return {service.slug: service.pk for service in self.services}
 
+    @cached_property
+    def choices(self):
+        """A function giving the (slug, name) choices. Every search copies its
+        filters and form fields whole, and a function is copied by reference
+        where a list of choices would be copied item by item."""
+        options = [(service.slug, service.name) for service in self.services]
+        return lambda: options
+
 
 class DirectoryFilter(django_filters.FilterSet):
     near = django_filters.CharFilter(
@@ -177,28 +185,19 @@ class DirectoryFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    groups = []  # directory_filter() adds a checkbox filter for each group
+
     class Meta:
         model = Provider
         fields = []
         form = DirectoryForm
 
-    def __init__(self, data, groups, **kwargs):
-        super().__init__(data, **kwargs)
-        self.groups = groups
-        for group in groups:
-            group_filter = django_filters.MultipleChoiceFilter(
-                field_name=group.key,
-                label=group.label,
-                choices=[(service.slug, service.name) for service in group.services],
-                method="filter_group",
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={
-                    "invalid_choice": f"We don’t know “%(value)s” under "
-                    f"{group.label}, so we left that filter out."
-                },
-            )
-            group_filter.model, group_filter.parent = Provider, self
-            self.filters[group.key] = group_filter
+    def get_form_class(self):
+        """Built once for each class: its fields are the same in every search."""
+        cls = type(self)
+        if "form_class" not in vars(cls):
+            cls.form_class = super().get_form_class()
+        return cls.form_class
 
     # Radius and sort shape other filters and the ordering; they filter nothing.
     def filter_nothing(self, queryset, name, value):
@@ -285,6 +284,7 @@ class DirectoryFilter(django_filters.FilterSet):
             if data.get(group.key)
         }
 
+    @cached_property
     def counts_key(self):
         """What the facet counts depend on: every valid choice but the sort."""
         choices = sorted(
@@ -353,10 +353,34 @@ def filter_groups():
     return groups
 
 
+def directory_filter(groups):
+    """A DirectoryFilter class with a checkbox filter for each of these groups."""
+    group_filters = {
+        group.key: django_filters.MultipleChoiceFilter(
+            field_name=group.key,
+            label=group.label,
+            choices=group.choices,
+            method="filter_group",
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": f"We don’t know “%(value)s” under "
+                f"{group.label}, so we left that filter out."
+            },
+        )
+        for group in groups
+    }
+    # Into base_filters, not class attributes, so that no category's slug can
+    # hide one of the filterset's own attributes.
+    filterset_class = type("DirectoryFilter", (DirectoryFilter,), {"groups": groups})
+    filterset_class.base_filters = {**DirectoryFilter.base_filters, **group_filters}
+    return filterset_class
+
+
 @lru_cache(maxsize=1)
-def cached_filter_groups(version):
-    """filter_groups(), kept by each process while the directory's version holds."""
-    return filter_groups()
+def cached_directory_filter(version):
+    """directory_filter(filter_groups()), kept by each process while the
+    directory's version holds."""
+    return directory_filter(filter_groups())
 
 
 def cached_facet_counts(filterset, version):
@@ -364,7 +388,7 @@ def cached_facet_counts(filterset, version):
     if version is None:
         return facet_counts(filterset)
     return cache.get_or_set(
-        f"directory-counts:{version}:{filterset.counts_key()}",
+        f"directory-counts:{version}:{filterset.counts_key}",
         lambda: facet_counts(filterset),
         SEARCH_CACHE_SECONDS,
     )
@@ -423,9 +447,30 @@ class SearchResults:
     page: object
     total: int
     accepting_count: int
-    facets: list
+    counts: dict  # {service id: providers}
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
+
+    @cached_property
+    def facets(self):
+        """The filter options with their counts, read only when the cached
+        filter panel is not found."""
+        chosen = self.filterset.cleaned
+        return [
+            GroupFacet(
+                group,
+                [
+                    Option(
+                        service.slug,
+                        service.name,
+                        self.counts.get(service.pk, 0),
+                        service.slug in chosen.get(group.key, []),
+                    )
+                    for service in group.services
+                ],
+            )
+            for group in self.filterset.groups
+        ]
 
     @property
     def cache_seconds(self):
@@ -439,8 +484,11 @@ def search_directory(params):
     Raises Http404 for a page number past the last page.
     """
     version = DirectoryVersion.current()
-    groups = filter_groups() if version is None else cached_filter_groups(version)
-    filterset = DirectoryFilter(params, groups, queryset=Provider.objects.published())
+    if version is None:
+        filterset_class = directory_filter(filter_groups())
+    else:
+        filterset_class = cached_directory_filter(version)
+    filterset = filterset_class(params, queryset=Provider.objects.published())
     summary, counts = cached_facet_counts(filterset, version)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
@@ -453,31 +501,14 @@ def search_directory(params):
     if number > paginator.num_pages:
         raise Http404("There is no such page of results.")
 
-    chosen = filterset.cleaned
-    facets = [
-        GroupFacet(
-            group,
-            [
-                Option(
-                    service.slug,
-                    service.name,
-                    counts.get(service.pk, 0),
-                    service.slug in chosen.get(group.key, []),
-                )
-                for service in group.services
-            ],
-        )
-        for group in filterset.groups
-    ]
-    page_rows = cached_page_rows(filterset, summary, number, version)
+    rows = cached_page_rows(filterset, summary, number, version)
+    cards = result_cards(rows, filterset.groups, version)
     return SearchResults(
         filterset=filterset,
-        page=Page(
-            result_cards(page_rows, filterset.groups, version), number, paginator
-        ),
+        page=Page(cards, number, paginator),
         total=summary["total"],
         accepting_count=summary["accepting"],
-        facets=facets,
+        counts=counts,
         notices=notices,
         version=version,
     )
@@ -490,7 +521,7 @@ def cached_page_rows(filterset, summary, number, version):
     if version is None:
         return page_rows(filterset, summary, number)
     key = (
-        f"directory-page:{version}:{filterset.counts_key()}:"
+        f"directory-page:{version}:{filterset.counts_key}:"
         f"{filterset.chosen_sort}:{number}"
     )
     rows = cache.get(key)

@@ -536,6 +536,7 @@ def cached_page_rows(filterset, summary, number, version):
 
 
 def page_rows(filterset, summary, number):
+    """The page's rows, read from the database with their providers."""
     results = filterset.ordered(filterset.filtered())
     if filterset.chosen_sort == "distance":
         # When the nearest results up to this page all lie within a smaller

@@ -169,5 +169,5 @@ def test_a_cached_card_shows_a_renamed_service_at_once(client, clinic, committed
 def test_each_search_shows_its_own_distance_on_a_cached_card(client, clinic):
     near = client.get("/treatment/", {"near": "21201"}).content.decode()
     far = client.get("/treatment/", {"near": "20001", "radius": "50"}).content.decode()
-    assert "0.0 miles away" in near
-    assert "0.0 miles away" not in far and " miles away" in far
+    assert "Less than 0.1 miles away" in near
+    assert "Less than 0.1" not in far and " miles away" in far

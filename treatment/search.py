@@ -565,7 +565,8 @@ class ResultCard:
 
     @property
     def miles(self):
-        return f"{self.distance:.1f}"
+        """As shown: to a tenth of a mile, and never "0.0"."""
+        return f"{self.distance:.1f}" if self.distance >= 0.05 else "Less than 0.1"
 
 
 def result_cards(rows, groups, version):

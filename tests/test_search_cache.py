@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from treatment.models import DirectoryVersion, Provider, Service
+from treatment.search import cache_version
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_cards_missing_from_the_cache_are_read_and_rendered_again(
     client, clinic, django_assert_num_queries
 ):
     assert "Harbor Clinic" in card(client)
-    cache.delete(f"directory-card:{DirectoryVersion.current()}:{clinic.pk}")
+    cache.delete(f"directory-card:{cache_version()}:{clinic.pk}")
     with django_assert_num_queries(3):  # the version, the providers, their services
         assert "Harbor Clinic" in card(client)
 
@@ -171,3 +172,13 @@ def test_each_search_shows_its_own_distance_on_a_cached_card(client, clinic):
     far = client.get("/treatment/", {"near": "20001", "radius": "50"}).content.decode()
     assert "Less than 0.1 miles away" in near
     assert "Less than 0.1" not in far and " miles away" in far
+
+
+def test_a_release_with_other_search_code_reads_nothing_cached_before_it(
+    client, clinic, monkeypatch, django_assert_num_queries
+):
+    assert counts(client) == (1, 1)
+    monkeypatch.setattr("treatment.search.code_version", lambda: "next-release")
+    # The version, the taxonomy, the counts (two queries), the page, its services.
+    with django_assert_num_queries(6):
+        assert counts(client) == (1, 1)

@@ -9,6 +9,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 import django_filters
 from django import forms
@@ -478,12 +479,32 @@ class SearchResults:
         return SEARCH_CACHE_SECONDS if self.version else 0
 
 
+def cache_version():
+    """What search's cache keys start with: the directory's version and the
+    code's, or None (nothing cached) before the directory's first change."""
+    directory_version = DirectoryVersion.current()
+    return directory_version and f"{directory_version}.{code_version()}"
+
+
+@lru_cache(maxsize=1)
+def code_version():
+    """A fingerprint of the code and templates that make what search caches.
+
+    A shared cache outlives a deploy; with this in its keys, a release never
+    reads counts, pages or cards that an earlier release made.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("treatment/search.html", "includes/provider_status.html"):
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:12]
+
+
 def search_directory(params):
     """Everything the search page shows for these GET parameters.
 
     Raises Http404 for a page number past the last page.
     """
-    version = DirectoryVersion.current()
+    version = cache_version()
     if version is None:
         filterset_class = directory_filter(filter_groups())
     else:

@@ -139,3 +139,25 @@ def test_provider_page_runs_at_most_four_queries(
     with django_assert_max_num_queries(4):
         response = client.get("/treatment/harbor-bay-clinic/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "referer, back",
+    [
+        (
+            "http://testserver/treatment/?near=21201&medications=methadone&page=2",
+            "/treatment/?near=21201&amp;medications=methadone&amp;page=2",
+        ),
+        ("http://testserver/treatment/", "/treatment/"),
+        ("http://testserver/facts/", "/treatment/"),
+        ("https://elsewhere.example/treatment/?near=21201", "/treatment/"),
+        ("not a url at all", "/treatment/"),
+        (None, "/treatment/"),
+    ],
+)
+def test_back_to_search_returns_to_the_visitors_own_search(
+    client, clinic, referer, back
+):
+    headers = {"referer": referer} if referer else {}
+    html = client.get(clinic.get_absolute_url(), headers=headers).content.decode()
+    assert f'<a href="{back}">Back to search</a>' in html

@@ -1,6 +1,8 @@
 import json
+from urllib.parse import urlsplit
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from treatment.export import visitor_results_csv_response
@@ -27,10 +29,21 @@ def provider_detail(request, slug):
     )
     context = {
         "provider": provider,
+        "back_to_search": search_url_from_referer(request),
         "json_ld": medical_clinic_json_ld(request, provider),
         "inquiry_form": InquiryForm(provider=provider),
     }
     return render(request, "treatment/provider_detail.html", context)
+
+
+def search_url_from_referer(request):
+    """The visitor's own search when they came from one on this site (the
+    referrer is sent only within the site), else a new search."""
+    search_path = reverse("treatment:search")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.get_host() and referer.path == search_path:
+        return f"{search_path}?{referer.query}" if referer.query else search_path
+    return search_path
 
 
 def medical_clinic_json_ld(request, provider):

@@ -5,6 +5,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from treatment.models import DirectoryVersion, Provider, Service
 from treatment.search import cache_version
@@ -182,3 +185,16 @@ def test_a_release_with_other_search_code_reads_nothing_cached_before_it(
     # The version, the taxonomy, the counts (two queries), the page, its services.
     with django_assert_num_queries(6):
         assert counts(client) == (1, 1)
+
+
+def test_applying_migrations_gives_a_new_version(clinic):
+    """As `migrate` signals when done: a data migration sends no other signal."""
+    version = DirectoryVersion.current()
+    emit_post_migrate_signal(0, False, "default", plan=[])  # nothing applied
+    assert DirectoryVersion.current() == version
+
+    migration = MigrationLoader(connection).get_migration(
+        "treatment", "0009_mental_health_therapy_codes"
+    )
+    emit_post_migrate_signal(0, False, "default", plan=[(migration, False)])
+    assert DirectoryVersion.current() not in (None, version)

@@ -246,6 +246,14 @@ def new_directory_version():
         DirectoryVersion.objects.create(token=token)
 
 
+def directory_migrated(plan=None, using="default", **kwargs):
+    """After migrations are applied, a new version: a data migration may have
+    changed the taxonomy and sends no signals. A database whose directory never
+    changed has no version, and nothing cached, so it needs none."""
+    if plan:
+        DirectoryVersion.objects.using(using).update(token=uuid.uuid4().hex)
+
+
 for model in (ServiceCategory, Service, Provider):
     post_save.connect(directory_changed, sender=model)
     post_delete.connect(directory_changed, sender=model)

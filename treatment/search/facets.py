@@ -4,7 +4,7 @@ Each option's count applies every filter except its own group's choices."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from treatment.models import Provider
 from treatment.search.params import FilterGroup
@@ -73,4 +73,37 @@ def services_count(providers):
         .values("service_id")
         .annotate(count=Count("pk"))
         .order_by()
+    )
+
+
+def relaxed_totals(filterset):
+    """What would give results to a search that has none, in one query:
+    ({radius choice: total} at each offered distance beyond the chosen one,
+    nearest first; {filter name: total} with that filter's choices left out)."""
+    radii, names = filterset.wider_radii, filterset.chosen_filters()
+    anywhere = filterset.filtered(exclude=["near"])
+    parts = [
+        total_of(filterset.within(anywhere, miles), f"radius:{value}")
+        for value, miles in radii
+    ] + [
+        total_of(filterset.filtered(exclude=[name]), f"without:{name}")
+        for name in names
+    ]
+    totals = {}
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True).order_by()  # not by name
+        totals = {row["relaxed"]: row["total"] for row in rows}
+    return (
+        {value: totals.get(f"radius:{value}", 0) for value, _ in radii},
+        {name: totals.get(f"without:{name}", 0) for name in names},
+    )
+
+
+def total_of(providers, label):
+    """One {relaxed: label, total} row counting these providers."""
+    return (
+        providers.order_by()
+        .annotate(relaxed=Value(label))
+        .values("relaxed")
+        .annotate(total=Count("pk"))
     )

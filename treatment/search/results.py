@@ -1,10 +1,9 @@
 """A search from its GET parameters to everything its page shows."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404
 
 from treatment.models import Provider
 from treatment.search.caching import (
@@ -12,9 +11,11 @@ from treatment.search.caching import (
     cache_version,
     cached_facet_counts,
     cached_page_rows,
+    cached_relaxed_totals,
 )
 from treatment.search.cards import result_cards
 from treatment.search.facets import GroupFacet, Option
+from treatment.search.links import chosen_filters, clear_all_query, search_query
 from treatment.search.params import (
     DirectoryFilter,
     cached_directory_filter,
@@ -23,6 +24,14 @@ from treatment.search.params import (
     page_number,
 )
 from treatment.search.query import PER_PAGE
+
+
+class PastLastPage(Exception):
+    """A page number past the last page of results."""
+
+    def __init__(self, last_page):
+        super().__init__(f"The last page of results is {last_page}.")
+        self.last_page = last_page
 
 
 @dataclass
@@ -34,6 +43,9 @@ class SearchResults:
     counts: dict  # {service id: providers}
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
+    # Only for a search with no results: what would give some.
+    wider_totals: dict = field(default_factory=dict)  # {radius choice: total}
+    totals_without: dict = field(default_factory=dict)  # {filter name: total}
 
     @cached_property
     def facets(self):
@@ -61,11 +73,53 @@ class SearchResults:
         """How long cached parts may be kept: not at all without a version."""
         return SEARCH_CACHE_SECONDS if self.version else 0
 
+    @property
+    def place_problem(self):
+        """The PlaceLookup of a place box whose text gave no place to search."""
+        return self.filterset.place_problem
+
+    @cached_property
+    def chosen(self):
+        """[ChosenFilter], shown as chips a visitor can remove one by one."""
+        return chosen_filters(self.filterset)
+
+    @property
+    def chip_count(self):
+        return sum(len(chosen.chips) for chosen in self.chosen)
+
+    @property
+    def clear_all_query(self):
+        return clear_all_query(self.filterset)
+
+    @property
+    def query(self):
+        """This search's URL query: its valid choices, rewritten, no page."""
+        return search_query(self.filterset).urlencode()
+
+    @property
+    def wider(self):
+        """[(radius choice, total)] beyond the chosen distance that add results."""
+        steps, shown = [], 0
+        for value, total in self.wider_totals.items():
+            if total > shown:
+                steps.append((value, total))
+                shown = total
+        return steps
+
+    @property
+    def relaxations(self):
+        """[(ChosenFilter, total)]: the results each chosen filter holds back."""
+        return [
+            (chosen, self.totals_without[chosen.name])
+            for chosen in self.chosen
+            if self.totals_without.get(chosen.name)
+        ]
+
 
 def search_directory(params):
     """Everything the search page shows for these GET parameters.
 
-    Raises Http404 for a page number past the last page.
+    Raises PastLastPage for a page number past the last page.
     """
     version = cache_version()
     if version is None:
@@ -73,20 +127,38 @@ def search_directory(params):
     else:
         filterset_class = cached_directory_filter(version)
     filterset = filterset_class(params, queryset=Provider.objects.published())
-    summary, counts = cached_facet_counts(filterset, version)
     notices = [
-        message for errors in filterset.form.errors.values() for message in errors
+        message
+        for name, errors in filterset.form.errors.items()
+        if name != "near"  # the page says what went wrong with the place
+        for message in errors
     ]
     number, page_notice = page_number(params.get("page"))
-    paginator = Paginator((), PER_PAGE)  # the page's rows are read below
-    paginator.count = summary["total"]  # already counted with the facets
     if page_notice:
         notices.append(page_notice)
+    if filterset.place_problem:
+        # Nothing is searched until the place is one we can find.
+        return SearchResults(
+            filterset=filterset,
+            page=Page([], 1, Paginator((), PER_PAGE)),
+            total=0,
+            accepting_count=0,
+            counts={},
+            notices=notices,
+            version=version,
+        )
+
+    summary, counts = cached_facet_counts(filterset, version)
+    paginator = Paginator((), PER_PAGE)  # the page's rows are read below
+    paginator.count = summary["total"]  # already counted with the facets
     if number > paginator.num_pages:
-        raise Http404("There is no such page of results.")
+        raise PastLastPage(paginator.num_pages)
 
     rows = cached_page_rows(filterset, summary, number, version)
     cards = result_cards(rows, filterset.groups, version)
+    wider_totals, totals_without = (
+        cached_relaxed_totals(filterset, version) if not summary["total"] else ({}, {})
+    )
     return SearchResults(
         filterset=filterset,
         page=Page(cards, number, paginator),
@@ -95,4 +167,6 @@ def search_directory(params):
         counts=counts,
         notices=notices,
         version=version,
+        wider_totals=wider_totals,
+        totals_without=totals_without,
     )

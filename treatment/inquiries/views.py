@@ -3,6 +3,8 @@
 Every POST redirects on success, so a reload cannot send twice.
 """
 
+from urllib.parse import urlencode
+
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from treatment.inquiries.services import (
     over_hourly_limit,
 )
 from treatment.models import Inquiry, Provider
+from treatment.search.links import own_search_url
 
 # The confirmation page names the visitor and their contact details, so its
 # link only works for a short while (it can linger in a shared browser's history).
@@ -37,6 +40,10 @@ def provider_contact(request, slug):
 
 
 def inquiry_page(request, *, provider):
+    # The visitor's own search, from the provider's page, for the confirmation
+    # page's "Look for more treatment" (search parameters only, no details).
+    search_url = own_search_url(request.POST.get("search"))
+    search = {"search": search_url} if search_url else {}
     if request.method != "POST":
         form = InquiryForm(provider=provider)
     else:
@@ -50,15 +57,19 @@ def inquiry_page(request, *, provider):
                 return too_many_submissions(request)
             inquiry = create_inquiry(provider=provider, **form.inquiry_fields())
             token = signing.dumps(inquiry.pk, salt=CONFIRMATION_SALT)
-            return redirect(f"{reverse('inquiry-sent')}?ref={token}")
-    context = {"form": form, "provider": provider}
+            return redirect(
+                f"{reverse('inquiry-sent')}?{urlencode({'ref': token, **search})}"
+            )
+    context = {"form": form, "provider": provider, **search}
     return render(request, "treatment/contact.html", context)
 
 
 @never_cache
 def inquiry_sent(request):
     inquiry = confirmed_inquiry(request.GET.get("ref", ""))
-    return render(request, "treatment/inquiry_sent.html", {"inquiry": inquiry})
+    search = own_search_url(request.GET.get("search"))
+    context = {"inquiry": inquiry, "search": search}
+    return render(request, "treatment/inquiry_sent.html", context)
 
 
 def confirmed_inquiry(token):

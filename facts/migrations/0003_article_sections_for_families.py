@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('facts', '0002_load_articles'),
+        ("facts", "0002_load_articles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='section',
-            field=models.CharField(choices=[('help', 'Overdose and getting help now'), ('helping', 'Helping someone'), ('treatment', 'Treatment'), ('living', 'Recovery and health'), ('heroin', 'Heroin and its effects')], max_length=20),
+            model_name="article",
+            name="section",
+            field=models.CharField(
+                choices=[
+                    ("help", "Overdose and getting help now"),
+                    ("helping", "Helping someone"),
+                    ("treatment", "Treatment"),
+                    ("living", "Recovery and health"),
+                    ("heroin", "Heroin and its effects"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

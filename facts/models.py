@@ -5,12 +5,13 @@ import markdown
 import nh3
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from treatment.models import Service
 from treatment.search import TELEHEALTH
+from treatment.search.keywords import every_word
 
 # What an article body may contain after rendering: text structure and links.
 # No images or embeds (they would load from other sites), no scripts or styles.
@@ -65,14 +66,7 @@ class ArticleQuerySet(models.QuerySet):
                 .filter(document=query)
                 .order_by("-rank", "title")
             )
-        matches = self
-        for word in words.split()[:10]:
-            matches = matches.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return matches
+        return every_word(self, words, ("title", "summary", "body"))
 
 
 class Article(models.Model):

@@ -249,6 +249,34 @@ def test_help_page_says_what_to_do_in_an_overdose(client):
 
 
 @pytest.mark.django_db
+def test_help_page_home_page_and_overdose_article_give_the_same_steps(client):
+    def text(path):
+        return re.sub(r"<[^>]+>", "", client.get(path).content.decode())
+
+    help_page = text("/help/")
+    article = text("/facts/overdose-signs-and-what-to-do/")
+    for words in (
+        "Call 911",
+        "2 to 3 minutes",
+        "other nostril",
+        "rescue breaths",
+        "CPR",
+        "on their side",
+        "30 to 90 minutes",
+        "xylazine",
+        "medetomidine",
+    ):
+        assert words in help_page, words
+        assert words in article, words
+    body = article[article.index("Overdose: signs and what to do") :]
+    assert body.index("What to do now") < body.index("Signs of an opioid overdose")
+    home = text("/")
+    assert (
+        "Call 911" in home and "rescue breaths" in home and "naloxone wears off" in home
+    )
+
+
+@pytest.mark.django_db
 def test_privacy_page_states_retention_and_no_trackers(client, settings):
     settings.INQUIRY_RETENTION_DAYS = 123
     html = client.get("/privacy/").content.decode()

@@ -8,6 +8,7 @@ import nh3
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models.functions import Length, Lower, Replace
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -56,15 +57,15 @@ class ArticleQuerySet(models.QuerySet):
         Each word, or what it means (a brand name its medicine, "rehab"
         residential care: see treatment.search.keywords), must appear. Pages
         with the words in their title come first, then in a heading, then in
-        the summary, on every database; PostgreSQL matches other forms of a
-        word by full-text search, and ranks pages alike by it.
+        the summary, then those where they appear most, on every database;
+        PostgreSQL matches other forms of a word by full-text search.
         """
         terms = search_terms(words)
         if connections[self.db].vendor != "postgresql":
             matches = every_term(self, terms, ("title", "summary", "body"))
-            return matches.annotate(score=place_score(terms)).order_by(
-                "-score", "title"
-            )
+            return matches.annotate(
+                score=place_score(terms), times=times_in_body(terms)
+            ).order_by("-score", "-times", "title")
         vector = (
             SearchVector("title", weight="A", config="english")
             + SearchVector("summary", weight="B", config="english")
@@ -82,9 +83,10 @@ class ArticleQuerySet(models.QuerySet):
                 document=vector,
                 rank=SearchRank(vector, query),
                 score=place_score(terms),
+                times=times_in_body(terms),
             )
             .filter(document=query)
-            .order_by("-score", "-rank", "title")
+            .order_by("-score", "-times", "-rank", "title")
         )
 
 
@@ -107,6 +109,17 @@ def place_score(terms):
             found = reduce(or_, map(found_in, any_of))
             score += Case(When(found, then=Value(points)), default=Value(0))
     return score
+
+
+def times_in_body(terms):
+    """How many times the words' terms appear in the body, ignoring case: what
+    decides between pages with the words in the same places."""
+    body = Lower("body")
+    times = Value(0)
+    for term in {term.lower() for any_of in terms for term in any_of}:
+        removed = Length(body) - Length(Replace(body, Value(term), Value("")))
+        times += removed / len(term)
+    return times
 
 
 class Article(models.Model):

@@ -320,6 +320,37 @@ def test_wider_distances_are_offered_only_where_they_add_results(
     assert "Without the words “towson”: 1 provider" in html
 
 
+def test_what_would_give_results_is_counted_from_the_same_search(
+    client,
+    maryland,  # noqa: F811
+):
+    response, _ = page(
+        client,
+        {
+            "near": "21201",
+            "radius": "5",
+            "medications": ["naltrexone", "methadone"],
+        },
+    )
+    results = response.context["results"]
+    assert results.wider_totals == [
+        ("10", 1),  # Towson
+        ("25", 2),  # and Annapolis
+        ("50", 2),
+        ("100", 2),
+        ("any", 3),  # and Boston
+    ]
+    assert results.wider == [("10", 1), ("25", 2), ("any", 3)]
+    assert sorted(results.totals_without) == [
+        ("medications", "methadone", "Methadone", 0),
+        ("medications", "naltrexone", "Naltrexone (pill)", 0),
+    ]
+    response, _ = page(client, {"near": "21201", "medications": "naltrexone"})
+    assert response.context["results"].totals_without == [
+        ("medications", "naltrexone", "Naltrexone (pill)", 3)
+    ]
+
+
 def test_a_search_with_nothing_to_relax_still_offers_the_helpline(client):
     response, html = page(client, {})
     assert response.context["results"].total == 0

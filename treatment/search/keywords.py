@@ -66,7 +66,17 @@ SYNONYMS = {
         (("residential",), Meaning(("residential",), ("residential",))),
         (("outpatient",), Meaning(("outpatient",), ("outpatient",))),
         (("detox", "detoxification"), Meaning(("detox",), ("detox", "withdrawal"))),
-        (("mat", "moud"), Meaning(MEDICATIONS_FOR_OUD, ("medication",))),
+        (
+            ("mat", "moud"),
+            Meaning(
+                MEDICATIONS_FOR_OUD,
+                (
+                    "medications for opioid use disorder",
+                    "medication for opioid use disorder",
+                    "medication-assisted",
+                ),
+            ),
+        ),
         (("telehealth", "telemedicine"), Meaning(("telehealth",), ("telehealth",))),
     ]
     for word in words

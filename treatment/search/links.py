@@ -20,17 +20,6 @@ class Chip:
     query: str  # this search without this choice, as a URL query
 
 
-@dataclass(frozen=True)
-class ChosenFilter:
-    name: str  # a filter group's key, "accepting" or "q"
-    chips: tuple
-    query_without: str  # this search without any choice of this filter
-
-    @property
-    def labels(self):
-        return [chip.label for chip in self.chips]
-
-
 def search_query(filterset):
     """The search's valid choices as a QueryDict (the place box as typed),
     without a page: a search rewritten and cleaned, ready to link to."""
@@ -49,17 +38,14 @@ def search_query(filterset):
     return query
 
 
-def chosen_filters(filterset):
-    """[ChosenFilter] for the filters with a choice made, in the page's order."""
+def chips(filterset):
+    """[Chip] for each choice made, in the page's order."""
     query = search_query(filterset)
-    chosen = []
-    for name in filterset.chosen_filters():
-        chips = tuple(
-            Chip(name, value, label, without(query, name, value))
-            for value, label in choice_labels(filterset, name)
-        )
-        chosen.append(ChosenFilter(name, chips, without(query, name)))
-    return chosen
+    return [
+        Chip(name, value, label, without(query, name, value))
+        for name in filterset.chosen_filters()
+        for value, label in choice_labels(filterset, name)
+    ]
 
 
 def choice_labels(filterset, name):
@@ -76,10 +62,10 @@ def choice_labels(filterset, name):
     return [(slug, names[slug]) for slug in cleaned[name]]
 
 
-def without(query, name, value=None):
-    """The URL query without one value of a parameter (all of them if None)."""
+def without(query, name, value):
+    """The URL query without one value of a parameter."""
     query = query.copy()
-    kept = [v for v in query.getlist(name) if value is not None and v != value]
+    kept = [v for v in query.getlist(name) if v != value]
     query.setlist(name, kept)
     if not kept:
         del query[name]

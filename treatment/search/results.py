@@ -1,6 +1,6 @@
 """A search from its GET parameters to everything its page shows."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
@@ -15,7 +15,7 @@ from treatment.search.caching import (
 )
 from treatment.search.cards import result_cards
 from treatment.search.facets import GroupFacet, Option
-from treatment.search.links import chosen_filters, clear_all_query, search_query
+from treatment.search.links import chips, clear_all_query, search_query
 from treatment.search.params import (
     DirectoryFilter,
     cached_directory_filter,
@@ -43,9 +43,6 @@ class SearchResults:
     counts: dict  # {service id: providers}
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
-    # Only for a search with no results: what would give some.
-    wider_totals: dict = field(default_factory=dict)  # {radius choice: total}
-    totals_without: dict = field(default_factory=dict)  # {filter name: total}
 
     @cached_property
     def facets(self):
@@ -79,13 +76,9 @@ class SearchResults:
         return self.filterset.place_problem
 
     @cached_property
-    def chosen(self):
-        """[ChosenFilter], shown as chips a visitor can remove one by one."""
-        return chosen_filters(self.filterset)
-
-    @property
-    def chip_count(self):
-        return sum(len(chosen.chips) for chosen in self.chosen)
+    def chips(self):
+        """[Chip]: the choices made, each a link to the search without it."""
+        return chips(self.filterset)
 
     @property
     def clear_all_query(self):
@@ -96,11 +89,31 @@ class SearchResults:
         """This search's URL query: its valid choices, rewritten, no page."""
         return search_query(self.filterset).urlencode()
 
+    @cached_property
+    def relaxed_totals(self):
+        """For a search with no results, what would give some (see
+        facets.relaxed_totals); read only when the page shows them."""
+        if self.total or self.place_problem:
+            return [], []
+        return cached_relaxed_totals(self.filterset, self.version)
+
+    @property
+    def wider_totals(self):
+        """[(radius choice, total)] at each distance wider than the chosen
+        one, ending with ("any", total)."""
+        return self.relaxed_totals[0]
+
+    @property
+    def totals_without(self):
+        """[(parameter, value, label, total)]: for each choice made, the total
+        were that one choice undone."""
+        return self.relaxed_totals[1]
+
     @property
     def wider(self):
         """[(radius choice, total)] beyond the chosen distance that add results."""
         steps, shown = [], 0
-        for value, total in self.wider_totals.items():
+        for value, total in self.wider_totals:
             if total > shown:
                 steps.append((value, total))
                 shown = total
@@ -108,11 +121,13 @@ class SearchResults:
 
     @property
     def relaxations(self):
-        """[(ChosenFilter, total)]: the results each chosen filter holds back."""
+        """[(Chip, total)]: each choice that holds results back, as the link
+        that undoes it."""
+        by_choice = {(chip.name, chip.value): chip for chip in self.chips}
         return [
-            (chosen, self.totals_without[chosen.name])
-            for chosen in self.chosen
-            if self.totals_without.get(chosen.name)
+            (by_choice[name, value], total)
+            for name, value, _, total in self.totals_without
+            if total and (name, value) in by_choice
         ]
 
 
@@ -156,9 +171,6 @@ def search_directory(params):
 
     rows = cached_page_rows(filterset, summary, number, version)
     cards = result_cards(rows, filterset.groups, version)
-    wider_totals, totals_without = (
-        cached_relaxed_totals(filterset, version) if not summary["total"] else ({}, {})
-    )
     return SearchResults(
         filterset=filterset,
         page=Page(cards, number, paginator),
@@ -167,6 +179,4 @@ def search_directory(params):
         counts=counts,
         notices=notices,
         version=version,
-        wider_totals=wider_totals,
-        totals_without=totals_without,
     )

@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from treatment.models import Provider, Service
 
@@ -31,3 +32,11 @@ def make_provider(db):
         return provider
 
     return make
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """Visitors' messages are limited per hour and address; start with none."""
+    cache.clear()
+    yield
+    cache.clear()

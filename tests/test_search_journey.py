@@ -7,24 +7,15 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 
 from facts.models import Article
-from tests.test_search import maryland, names  # noqa: F401 (a fixture)
+from tests.test_search import maryland, names  # noqa: F401 (maryland: a fixture)
 from treatment.models import Service
 from treatment.models.versions import directory_changed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 OPTION = re.compile(r'<option value="([^"]*)">')
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Inquiries are limited per hour; each test starts with none sent."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client, params):
@@ -70,7 +61,8 @@ def test_home_form_offers_the_three_medications_and_telehealth(client):
     assert set(care) <= set(options)
 
 
-def test_every_home_form_choice_gives_a_clean_search(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_every_home_form_choice_gives_a_clean_search(client):
     for value in home_options(client):
         response, html = page(client, {"near": "21201", "help": value})
         assert response.context["results"].notices == []
@@ -79,7 +71,8 @@ def test_every_home_form_choice_gives_a_clean_search(client, maryland):  # noqa:
         assert "within 25 miles of Baltimore, MD 21201" in html
 
 
-def test_empty_parameters_never_reach_the_filters(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_empty_parameters_never_reach_the_filters(client):
     response = client.get(
         "/treatment/?near=21201&care=&medications=&payment=&q=&radius=&sort="
         "&accepting=&help=&telehealth="
@@ -90,7 +83,8 @@ def test_empty_parameters_never_reach_the_filters(client, maryland):  # noqa: F8
     assert response.context["results"].total == 3
 
 
-def test_an_unknown_kind_of_help_is_said_and_left_out(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_an_unknown_kind_of_help_is_said_and_left_out(client):
     response, html = page(client, {"near": "21201", "help": "unicorns"})
     assert "We don’t know “unicorns” as a kind of help" in html
     assert response.context["results"].total == 3
@@ -111,9 +105,9 @@ def test_an_unknown_kind_of_help_is_said_and_left_out(client, maryland):  # noqa
         ("near me", "We can’t tell where “near me” is"),
     ],
 )
+@pytest.mark.usefixtures("maryland")
 def test_a_place_not_understood_shows_no_results_and_how_to_fix_it(
     client,
-    maryland,  # noqa: F811
     typed,
     message,
 ):
@@ -126,7 +120,8 @@ def test_a_place_not_understood_shows_no_results_and_how_to_fix_it(
     assert '<input type="hidden" name="medications" value="methadone">' in html
 
 
-def test_did_you_mean_links_keep_the_other_choices(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_did_you_mean_links_keep_the_other_choices(client):
     response, html = page(client, {"near": "Springfield", "payment": "medicaid"})
     links = re.findall(r'<li><a href="\?([^"]+)#results">(Springfield, [A-Z]{2})', html)
     assert [label for _, label in links][:3] == [
@@ -139,14 +134,16 @@ def test_did_you_mean_links_keep_the_other_choices(client, maryland):  # noqa: F
     assert client.get("/treatment/", query).context["results"].filterset.place
 
 
-def test_a_city_alone_searches_the_largest_and_offers_the_others(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_a_city_alone_searches_the_largest_and_offers_the_others(client):
     response, html = page(client, {"near": "baltimore"})
     assert "3 providers within 25 miles of Baltimore, MD" in html
     assert "Other places called “baltimore”:" in html
     assert ">Baltimore, OH</a>" in html
 
 
-def test_use_my_location_searches_near_the_rounded_position(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_use_my_location_searches_near_the_rounded_position(client):
     response, html = page(client, {"near": "39.2904,-76.6122"})
     place = response.context["results"].filterset.place
     assert (place.latitude, place.longitude) == (39.29, -76.61)
@@ -198,9 +195,9 @@ def test_brand_and_common_names_become_filters(client, word, group, slugs):
     assert len(chips) == len(slugs)
 
 
+@pytest.mark.usefixtures("maryland")
 def test_suboxone_finds_buprenorphine_providers_and_keeps_other_words(
     client,
-    maryland,  # noqa: F811
 ):
     response, html = page(client, {"near": "21201", "q": "suboxone"})
     assert names(response) == ["Downtown Clinic", "Annapolis Harbor Program"]
@@ -210,14 +207,16 @@ def test_suboxone_finds_buprenorphine_providers_and_keeps_other_words(
     assert response.context["results"].filterset.cleaned["q"] == "evening"
 
 
-def test_a_zip_code_in_the_keyword_box_searches_that_place(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_a_zip_code_in_the_keyword_box_searches_that_place(client):
     response, html = page(client, {"q": "21201"})
     assert "3 providers within 25 miles of Baltimore, MD 21201" in html
     assert "“21201” is a ZIP code, so we searched near it." in html
     assert 'id="id_near" value="21201"' in html
 
 
-def test_csv_download_follows_the_rewritten_search(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_csv_download_follows_the_rewritten_search(client):
     _, html = page(client, {"near": "21201", "q": "rehab"})
     link = re.search(r'href="(/treatment/results\.csv\?[^"]+)"', html).group(1)
     query = parse_qs(urlsplit(link).query)
@@ -230,7 +229,8 @@ def test_csv_download_follows_the_rewritten_search(client, maryland):  # noqa: F
 # 4. Chosen filters as chips, each removable, and "Clear all".
 
 
-def test_chips_remove_one_choice_and_clear_all_keeps_the_place(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_chips_remove_one_choice_and_clear_all_keeps_the_place(client):
     response, html = page(
         client,
         {
@@ -277,7 +277,8 @@ def test_chips_remove_one_choice_and_clear_all_keeps_the_place(client, maryland)
     }
 
 
-def test_skip_to_results_and_every_change_lands_on_the_results(client, maryland):  # noqa: F811
+@pytest.mark.usefixtures("maryland")
+def test_skip_to_results_and_every_change_lands_on_the_results(client):
     _, html = page(client, {"near": "21201"})
     assert '<a class="skip-link" href="#results">Skip to results</a>' in html
     assert 'action="/treatment/#results"' in html
@@ -289,9 +290,9 @@ def test_skip_to_results_and_every_change_lands_on_the_results(client, maryland)
 # 5. No dead ends.
 
 
+@pytest.mark.usefixtures("maryland")
 def test_no_results_offers_what_would_give_results_then_the_helpline(
     client,
-    maryland,  # noqa: F811
 ):
     response, html = page(
         client, {"near": "21201", "radius": "5", "medications": "naltrexone"}
@@ -310,9 +311,9 @@ def test_no_results_offers_what_would_give_results_then_the_helpline(
     assert client.get("/treatment/", without).context["results"].total == 1
 
 
+@pytest.mark.usefixtures("maryland")
 def test_wider_distances_are_offered_only_where_they_add_results(
     client,
-    maryland,  # noqa: F811
 ):
     response, html = page(client, {"near": "21201", "radius": "5", "q": "towson"})
     assert response.context["results"].wider == [("10", 1)]
@@ -320,9 +321,9 @@ def test_wider_distances_are_offered_only_where_they_add_results(
     assert "Without the words “towson”: 1 provider" in html
 
 
+@pytest.mark.usefixtures("maryland")
 def test_what_would_give_results_is_counted_from_the_same_search(
     client,
-    maryland,  # noqa: F811
 ):
     response, _ = page(
         client,
@@ -374,9 +375,9 @@ def test_a_page_past_the_last_redirects_to_the_last_page(client, make_provider):
     assert response["Location"] == "/treatment/?q=nothing-like-it"
 
 
+@pytest.mark.usefixtures("maryland")
 def test_a_search_with_no_results_runs_a_bounded_number_of_queries(
     client,
-    maryland,  # noqa: F811
     django_assert_max_num_queries,
     django_capture_on_commit_callbacks,
 ):

@@ -7,23 +7,18 @@ Each test leaves screenshots in test-artifacts/ named journey-*.
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, open_page, screenshot
 from treatment.models import Provider
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 VIEWPORTS = ["phone_page", "desktop_page"]
 FIRST_SCREENS = 900  # px: the results heading and first card must start above
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

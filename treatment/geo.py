@@ -129,7 +129,7 @@ class PlaceLookup:
     place: Place | None = None
     choices: tuple[Place, ...] = ()
     problem: Problem | None = None
-    city: str = ""  # the part read as a city, as typed
+    city: str = ""  # the city's name: as typed when not found
     state: str = ""  # the two-letter code of the state understood, if any
     zip_code: str = ""  # a ZIP code that gave no place
 
@@ -324,11 +324,12 @@ def _city_place(text, city_words, state):
             len(cities) > 1
             and cities[0][1].zip_count >= CLEAR_LEAD * cities[1][1].zip_count
         ):
+            place = cities[0][1].place
             return PlaceLookup(
                 text,
-                place=cities[0][1].place,
+                place=place,
                 choices=_choices(cities[1:]),
-                city=as_typed,
+                city=place.label.rsplit(", ", 1)[0],
             )
         if cities:
             return PlaceLookup(

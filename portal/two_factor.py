@@ -26,8 +26,10 @@ OPEN_BEFORE_CODE = {"two-factor", "two-factor-setup", "logout"}
 
 
 def needs_second_factor(user) -> bool:
-    return user.is_authenticated and user.is_staff and (
-        user.has_perm("treatment.view_inquiry")
+    return (
+        user.is_authenticated
+        and user.is_staff
+        and (user.has_perm("treatment.view_inquiry"))
     )
 
 

@@ -31,3 +31,27 @@ def make_provider(db):
         return provider
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_second_step(monkeypatch):
+    """force_login() stands for a member who has signed in, so for staff who
+    can read inquiries it includes the code from their authenticator app.
+    Tests of the sign-in itself post the real forms (tests/test_staff_sign_in.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.two_factor import needs_second_factor
+
+    signed_in = Client.force_login
+
+    def force_login(self, user, backend=None):
+        signed_in(self, user, backend)
+        if needs_second_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -1,12 +1,13 @@
 """The inquiry inbox and the listing reports, in Django admin."""
 
+import textwrap
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
 from treatment.models import Inquiry, InquiryEmailChange, ListingReport
 from treatment.phones import tel_href
@@ -135,7 +136,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="message")
     def message_preview(self, inquiry):
-        return Truncator(" ".join(inquiry.message.split())).chars(80)
+        return textwrap.shorten(inquiry.message, 80, placeholder=" …")
 
     @admin.display(boolean=True, ordering="notified_at", description="email sent")
     def email_sent(self, inquiry):
@@ -169,8 +170,10 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.display(description="sent to")
     def recipient(self, inquiry):
         address = inquiry.recipient_email or settings.INQUIRY_STAFF_EMAIL
-        text = f"{inquiry.recipient_name} at {address}" if address else (
-            f"{inquiry.recipient_name}: no address is set up for our staff yet"
+        text = (
+            f"{inquiry.recipient_name} at {address}"
+            if address
+            else (f"{inquiry.recipient_name}: no address is set up for our staff yet")
         )
         provider = inquiry.provider
         if provider and provider.inquiry_email != inquiry.recipient_email:

@@ -4,43 +4,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatment', '0011_inquiry_recipient_fixed_when_stored'),
+        ("treatment", "0011_inquiry_recipient_fixed_when_stored"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inquiry',
-            name='last_notify_error',
-            field=models.CharField(blank=True, help_text='What went wrong, never what the visitor wrote.', max_length=200, verbose_name='why the last try failed'),
+            model_name="inquiry",
+            name="last_notify_error",
+            field=models.CharField(
+                blank=True,
+                help_text="What went wrong, never what the visitor wrote.",
+                max_length=200,
+                verbose_name="why the last try failed",
+            ),
         ),
         migrations.AlterField(
-            model_name='inquiry',
-            name='notified_at',
-            field=models.DateTimeField(blank=True, help_text='Empty means the email has not gone out yet. The site tries again every few minutes.', null=True, verbose_name='email sent'),
+            model_name="inquiry",
+            name="notified_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Empty means the email has not gone out yet. The site tries again every few minutes.",
+                null=True,
+                verbose_name="email sent",
+            ),
         ),
         migrations.AlterField(
-            model_name='inquiry',
-            name='status',
-            field=models.CharField(choices=[('new', 'New'), ('in_progress', 'In progress'), ('closed', 'Handled'), ('spam', 'Spam')], db_index=True, default='new', max_length=20),
+            model_name="inquiry",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("new", "New"),
+                    ("in_progress", "In progress"),
+                    ("closed", "Handled"),
+                    ("spam", "Spam"),
+                ],
+                db_index=True,
+                default="new",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='inquiry_email',
-            field=models.EmailField(blank=True, help_text="Where visitors' messages are sent. Never shown on the site. A change applies to new messages only: messages already received keep the address they arrived with, and the inquiry handlers are told.", max_length=254),
+            model_name="provider",
+            name="inquiry_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where visitors' messages are sent. Never shown on the site. A change applies to new messages only: messages already received keep the address they arrived with, and the inquiry handlers are told.",
+                max_length=254,
+            ),
         ),
         migrations.CreateModel(
-            name='SubmissionCount',
+            name="SubmissionCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client', models.CharField(help_text="A keyed hash of the client's network, never it.", max_length=64)),
-                ('action', models.CharField(max_length=20)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "client",
+                    models.CharField(
+                        help_text="A keyed hash of the client's network, never it.",
+                        max_length=64,
+                    ),
+                ),
+                ("action", models.CharField(max_length=20)),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('client', 'action'), name='one_submission_count_per_client')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "action"),
+                        name="one_submission_count_per_client",
+                    )
+                ],
             },
         ),
     ]

@@ -38,9 +38,7 @@ class InquiryQuerySet(models.QuerySet):
         return bool(
             self.not_notified()
             .filter(free, pk=pk)
-            .update(
-                sending_since=now, notify_attempts=models.F("notify_attempts") + 1
-            )
+            .update(sending_since=now, notify_attempts=models.F("notify_attempts") + 1)
         )
 
     def past_retention(self, days):

@@ -97,7 +97,10 @@ def test_list_shows_how_to_reply_and_the_start_of_the_message(handler, provider)
     make_inquiry(provider, name="", preferred_contact="email", message="Short one.")
     html = handler.get("/admin/treatment/inquiry/").content.decode()
     assert "Text message" in html and "Email" in html
-    preview = "My brother has been using for years and finally wants to stop. He works days, …"
+    preview = (
+        "My brother has been using for years and finally wants to stop. "
+        "He works days, …"
+    )
     assert preview in html
     assert LONG_MESSAGE not in html
     assert "Short one." in html and "(no name given)" in html

@@ -54,7 +54,9 @@ def handler():
 
 
 def inquiry_emails():
-    return [email for email in mail.outbox if "A message from a visitor" in email.subject]
+    return [
+        email for email in mail.outbox if "A message from a visitor" in email.subject
+    ]
 
 
 def test_mail_down_then_a_changed_address_then_the_retry(
@@ -125,9 +127,7 @@ def test_editors_cannot_read_the_record_of_changes(editor, provider):
     assert editor.get("/admin/treatment/inquiryemailchange/").status_code == 403
 
 
-def test_a_recipient_change_while_the_form_is_open_asks_again(
-    client, submit, provider
-):
+def test_a_recipient_change_while_the_form_is_open_asks_again(client, submit, provider):
     """The form named Harbor Clinic; before it was sent, staff removed the
     clinic's address, so the message would go to our staff instead."""
     assert "I agree that Harbor Clinic will receive" in (

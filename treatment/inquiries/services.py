@@ -149,11 +149,19 @@ def failure_reason(error: Exception) -> str:
         return "The mail server refused the recipient's address. Check it."
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "The mail server refused the site's sign-in."
-    if isinstance(error, TimeoutError):
+    if any(isinstance(cause, TimeoutError) for cause in causes(error)):
         return "The mail server did not answer in time. The site will try again."
     if isinstance(error, (OSError, smtplib.SMTPException)):
         return "The mail server could not be reached. The site will try again."
     return "The email could not be sent. The site will try again."
+
+
+def causes(error: BaseException):
+    """The error and those it was raised from or while handling (smtplib
+    reports a server that never answers as a disconnection)."""
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 def notification_email(inquiry: Inquiry) -> EmailMessage:

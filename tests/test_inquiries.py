@@ -588,3 +588,33 @@ def run_command(name):
     output = StringIO()
     call_command(name, stdout=output, stderr=output)
     return output.getvalue()
+
+
+# Control characters
+
+
+def test_control_characters_are_removed_from_what_is_stored(submit, provider):
+    typed = "Line one\r\nLine\ttwo \x1b[31mred\x1b[0m \u202eexe.txt\u202c end\x00"
+    response = submit(
+        contact_url(provider),
+        VALID | {"name": "Sam\u202e\x07", "message": typed},
+    )
+    assert response.status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.name == "Sam"
+    assert inquiry.message == "Line one\nLine\ttwo [31mred[0m exe.txt end"
+    assert mail.outbox[0].body.count("\x1b") == 0
+
+
+def test_a_message_of_control_characters_alone_is_empty(submit, provider):
+    response = submit(contact_url(provider), VALID | {"message": "\x1b\x00\u202e"})
+    assert "Write a short message" in response.content.decode()
+    assert Inquiry.objects.count() == 0
+
+
+def test_the_limit_counts_the_characters_that_are_kept(submit, provider):
+    response = submit(
+        contact_url(provider), VALID | {"message": "x" * 2000 + "\0" * 50}
+    )
+    assert response.status_code == 302
+    assert Inquiry.objects.get().message == "x" * 2000

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from tests.browser.conftest import axe_violations, screenshot
 from treatment.models import Inquiry, ListingReport
@@ -10,13 +9,6 @@ from treatment.models import Inquiry, ListingReport
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MESSAGE = "I'd like to start buprenorphine. Do you have openings this week?"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

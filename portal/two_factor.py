@@ -87,8 +87,8 @@ class CodeForm(forms.Form):
         allowed, _ = self.device.verify_is_allowed()
         if not allowed:
             raise forms.ValidationError(
-                "Too many wrong codes. Wait a minute, then type the code your "
-                "app shows at that moment."
+                "Too many wrong codes in a row. Wait a few seconds, then type "
+                "the code your app shows at that moment."
             )
         if not self.device.verify_token(code):
             raise forms.ValidationError(

@@ -1,11 +1,15 @@
 """Staff accounts in admin: the user list says who has set up two-step
 sign-in, and a superuser can reset it for someone who lost their phone."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+admin.site.site_header = f"{settings.SITE_NAME}: staff pages"
+admin.site.site_title = f"{settings.SITE_NAME} staff"
 
 # Devices are managed through the user list, where their secrets never show.
 admin.site.unregister(TOTPDevice)

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from treatment.models import Inquiry, InquiryEmailChange, ListingReport
@@ -62,7 +64,7 @@ class InquiryAdmin(admin.ModelAdmin):
     provider's details are shown here, since handlers cannot open listings."""
 
     list_display = [
-        "created_at",
+        "received",
         "sender",
         "contact_method",
         "message_preview",
@@ -70,8 +72,12 @@ class InquiryAdmin(admin.ModelAdmin):
         "status",
         "email_sent",
     ]
-    list_display_links = ["created_at", "sender"]
-    list_filter = ["status", NotificationFilter, "provider__state"]
+    list_display_links = ["received", "sender"]
+    list_filter = [
+        "status",
+        NotificationFilter,
+        ("provider__state", admin.AllValuesFieldListFilter),  # states present
+    ]
     list_select_related = ["provider"]
     search_fields = ["name", "email", "phone", "message", "recipient_name"]
     date_hierarchy = "created_at"
@@ -126,6 +132,10 @@ class InquiryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # inquiries only come from visitors
 
+    @admin.display(description="received", ordering="created_at")
+    def received(self, inquiry):
+        return date_format(timezone.localtime(inquiry.created_at), "M j, g:i a")
+
     @admin.display(description="from", ordering="name")
     def sender(self, inquiry):
         return inquiry.name or "(no name given)"
@@ -138,7 +148,7 @@ class InquiryAdmin(admin.ModelAdmin):
     def message_preview(self, inquiry):
         return textwrap.shorten(inquiry.message, 80, placeholder=" …")
 
-    @admin.display(boolean=True, ordering="notified_at", description="email sent")
+    @admin.display(boolean=True, ordering="notified_at", description="emailed")
     def email_sent(self, inquiry):
         return inquiry.notified_at is not None
 

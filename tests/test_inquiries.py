@@ -52,17 +52,6 @@ def provider(make_provider):
     )
 
 
-@pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    """POST like a browser, running what waits for the transaction to commit."""
-
-    def post(url, data, client=client, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data, **extra)
-
-    return post
-
-
 def contact_url(provider):
     return f"/treatment/{provider.slug}/contact/"
 

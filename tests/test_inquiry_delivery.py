@@ -38,15 +38,6 @@ def provider(make_provider):
     )
 
 
-@pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def post(url, data, **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data, **extra)
-
-    return post
-
-
 def closed_port():
     """A local port nothing listens on: connecting is refused at once."""
     with socket.socket() as probe:
@@ -248,22 +239,13 @@ class SlowMailServer(EmailBackend):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_senders_email_an_inquiry_once(provider, settings):
+def test_concurrent_senders_email_an_inquiry_once(provider, settings, make_inquiry):
     """The worker's task and the retry command, at the same moment, on
     PostgreSQL (SQLite in tests has one connection for every thread)."""
     if connection.vendor != "postgresql":
         pytest.skip("concurrent senders need PostgreSQL: set DATABASE_URL")
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.SlowMailServer"}}
-    inquiry = Inquiry.objects.create(
-        provider=provider,
-        recipient_name="Harbor Clinic",
-        recipient_email="intake@harbor.example.org",
-        who_needs_help="me",
-        email="sam@example.org",
-        message="Please call me.",
-        consent_statement="I agree.",
-        fingerprint="x",
-    )
+    inquiry = make_inquiry(provider)
     outcomes, start = [], threading.Barrier(4)
 
     def sender(run):

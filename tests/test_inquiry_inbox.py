@@ -33,23 +33,6 @@ def provider(make_provider):
     )
 
 
-def make_inquiry(provider, **fields):
-    defaults = {
-        "provider": provider,
-        "recipient_name": provider.name if provider else "Opioid Help staff",
-        "recipient_email": provider.inquiry_email if provider else "",
-        "who_needs_help": "someone_else",
-        "name": "Sam",
-        "email": "sam@example.org",
-        "phone": "410-555-0123",
-        "preferred_contact": "text",
-        "message": LONG_MESSAGE,
-        "consent_statement": "I agree that Harbor Clinic will receive my message.",
-        "fingerprint": str(fields),
-    }
-    return Inquiry.objects.create(**(defaults | fields))
-
-
 @pytest.fixture
 def handler(client):
     user = User.objects.create_user("handler", password="pw", is_staff=True)
@@ -63,7 +46,7 @@ def change_url(inquiry):
 
 
 def test_inquiry_page_shows_the_provider_without_linking_to_the_listing(
-    handler, provider
+    make_inquiry, handler, provider
 ):
     inquiry = make_inquiry(provider)
     response = handler.get(change_url(inquiry))
@@ -79,21 +62,23 @@ def test_inquiry_page_shows_the_provider_without_linking_to_the_listing(
     )
 
 
-def test_visitor_email_and_phone_are_links(handler, provider):
+def test_visitor_email_and_phone_are_links(make_inquiry, handler, provider):
     html = handler.get(change_url(make_inquiry(provider))).content.decode()
     assert '<a href="mailto:sam@example.org">sam@example.org</a>' in html
     assert '<a href="tel:+14105550123">410-555-0123</a>' in html
 
 
-def test_request_for_help_names_no_provider(handler, settings):
+def test_request_for_help_names_no_provider(make_inquiry, handler, settings):
     settings.INQUIRY_STAFF_EMAIL = "helpers@example.org"
     html = handler.get(change_url(make_inquiry(None))).content.decode()
     assert "None: a request for help finding treatment" in html
     assert "Opioid Help staff at helpers@example.org" in html
 
 
-def test_list_shows_how_to_reply_and_the_start_of_the_message(handler, provider):
-    make_inquiry(provider)
+def test_list_shows_how_to_reply_and_the_start_of_the_message(
+    make_inquiry, handler, provider
+):
+    make_inquiry(provider, message=LONG_MESSAGE)
     make_inquiry(provider, name="", preferred_contact="email", message="Short one.")
     html = handler.get("/admin/treatment/inquiry/").content.decode()
     assert "Text message" in html and "Email" in html
@@ -106,7 +91,7 @@ def test_list_shows_how_to_reply_and_the_start_of_the_message(handler, provider)
     assert "Short one." in html and "(no name given)" in html
 
 
-def test_bulk_mark_handled(handler, provider):
+def test_bulk_mark_handled(make_inquiry, handler, provider):
     first, second = make_inquiry(provider), make_inquiry(provider, name="Al")
     untouched = make_inquiry(provider, name="Bo")
     response = handler.post(
@@ -124,7 +109,9 @@ def test_bulk_mark_handled(handler, provider):
     assert "Handled" in html.decode()
 
 
-def test_staff_screens_name_no_commands_or_settings(handler, provider, settings):
+def test_staff_screens_name_no_commands_or_settings(
+    make_inquiry, handler, provider, settings
+):
     settings.INQUIRY_STAFF_EMAIL = ""
     waiting = make_inquiry(None, last_notify_error="")
     from treatment.inquiries.services import notify
@@ -146,7 +133,7 @@ def test_staff_screens_name_no_commands_or_settings(handler, provider, settings)
     assert "The site tries again every few minutes." in html
 
 
-def test_inquiry_page_tells_of_a_changed_address(handler, provider):
+def test_inquiry_page_tells_of_a_changed_address(make_inquiry, handler, provider):
     inquiry = make_inquiry(provider)
     provider.inquiry_email = "new-intake@harbor.example.org"
     provider.save()

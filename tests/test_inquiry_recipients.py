@@ -26,15 +26,6 @@ def provider(make_provider):
     return make_provider(name="Harbor Clinic", inquiry_email=OLD)
 
 
-@pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    def post(url, data):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data)
-
-    return post
-
-
 def staff(group, username):
     user = User.objects.create_user(username, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
@@ -182,17 +173,11 @@ HIDDEN_LOOKUPS = [
 
 
 @pytest.mark.parametrize("url", HIDDEN_LOOKUPS)
-def test_editors_cannot_filter_on_inquiries(editor, provider, make_provider, url):
+def test_editors_cannot_filter_on_inquiries(
+    editor, provider, make_provider, make_inquiry, url
+):
     make_provider(name="Quiet Clinic")
-    Inquiry.objects.create(
-        provider=provider,
-        recipient_name="Harbor Clinic",
-        who_needs_help="me",
-        email="sam@example.org",
-        message="Please help.",
-        consent_statement="I agree.",
-        fingerprint="x",
-    )
+    make_inquiry(provider)
     ListingReport.objects.create(provider=provider, reason="other")
     response = editor.get(url)
     assert response.status_code == 400

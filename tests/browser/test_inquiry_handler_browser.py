@@ -17,27 +17,17 @@ PASSWORD = "a-long-handler-password"
 
 
 @pytest.fixture
-def inquiry(make_provider):
+def inquiry(make_provider, make_inquiry):
     provider = make_provider(
         name="Harbor Clinic",
         phone="410-555-0100",
         intake_phone="410-555-0199",
         inquiry_email="intake@harbor.example.org",
     )
-    return Inquiry.objects.create(
-        provider=provider,
-        recipient_name="Harbor Clinic",
-        recipient_email="intake@harbor.example.org",
-        who_needs_help="someone_else",
-        name="Sam",
-        email="sam@example.org",
-        phone="410-555-0123",
-        preferred_contact="text",
+    return make_inquiry(
+        provider,
         message="My brother wants to start buprenorphine. Evenings are best "
         "for a call or a text; he works days.",
-        consent_statement="I agree that Harbor Clinic will receive my message "
-        "and contact details.",
-        fingerprint="x",
     )
 
 

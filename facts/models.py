@@ -1,37 +1,15 @@
 from functools import cached_property
 from urllib.parse import urlencode
 
-import markdown
-import nh3
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from facts.rendering import render_markdown
 from treatment.models import Service
 from treatment.search import TELEHEALTH
-
-# What an article body may contain after rendering: text structure and links.
-# No images or embeds (they would load from other sites), no scripts or styles.
-ALLOWED_TAGS = {
-    *("p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr", "br"),
-    *("a", "strong", "em", "code", "pre"),
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
-
-
-def render_markdown(text):
-    """Markdown to HTML that is safe to show: anything not allowed is removed."""
-    html = markdown.markdown(text, extensions=["sane_lists"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel=None,
-    )
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -10,7 +10,8 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from facts.models import Article, Source, render_markdown
+from facts.models import Article, Source
+from facts.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 

@@ -33,3 +33,45 @@ class SiteSearchForm(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
+
+
+class MedicalReviewForm(forms.Form):
+    """A medical reviewer's sign-off on the exact text they were shown."""
+
+    name = forms.CharField(
+        label="Your name, as readers will see it",
+        max_length=200,
+        help_text="For example: Dr. Maria Lopez",
+    )
+    credentials = forms.CharField(
+        label="Your credentials",
+        max_length=200,
+        help_text="For example: MD, board-certified in addiction medicine",
+    )
+    confirm = forms.BooleanField(
+        label="I have read all of this version of the page, checked it against "
+        "its sources, and it is medically accurate.",
+        error_messages={"required": "Tick the box to confirm your review."},
+    )
+    text_hash = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["text_hash"].initial = article.text_hash()
+
+    def clean_text_hash(self):
+        if self.cleaned_data["text_hash"] != self.article.text_hash():
+            raise forms.ValidationError(
+                "The page changed while you were reading it. Please read this "
+                "new version, then confirm again."
+            )
+        return self.cleaned_data["text_hash"]
+
+    def record(self, *, recorded_by):
+        self.article.record_review(
+            name=self.cleaned_data["name"],
+            credentials=self.cleaned_data["credentials"],
+            text_hash=self.cleaned_data["text_hash"],
+            recorded_by=recorded_by,
+        )

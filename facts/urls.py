@@ -5,5 +5,6 @@ from facts import views
 app_name = "facts"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("how-we-review/", views.review_policy, name="review-policy"),
     path("<slug:slug>/", views.article, name="article"),
 ]

@@ -1,19 +1,25 @@
 from django.shortcuts import get_object_or_404, render
 
 from facts.forms import SiteSearchForm
-from facts.models import Article
+from facts.models import SECTION_DESCRIPTIONS, Article
 
 MAX_RESULTS = 20
 
 
 def index(request):
+    """Every published page, grouped by section in the order of Article.Section."""
     articles = list(Article.objects.published())
     sections = [
-        (label, [article for article in articles if article.section == value])
-        for value, label in Article.Section.choices
+        {
+            "id": section.value,
+            "title": section.label,
+            "description": SECTION_DESCRIPTIONS[section],
+            "pages": [article for article in articles if article.section == section],
+        }
+        for section in Article.Section
     ]
     context = {
-        "sections": [(label, pages) for label, pages in sections if pages],
+        "sections": [section for section in sections if section["pages"]],
         "form": SiteSearchForm(),
     }
     return render(request, "facts/index.html", context)
@@ -32,6 +38,10 @@ def article(request, slug):
         .only("title", "slug")
     )
     return render(request, "facts/article.html", {"article": page, "related": related})
+
+
+def review_policy(request):
+    return render(request, "facts/review_policy.html")
 
 
 def search(request):

@@ -1,6 +1,6 @@
 from django import forms
 
-MAX_QUERY_LENGTH = 200
+from treatment.search.keywords import MAX_QUERY_LENGTH
 
 
 def readable(text):

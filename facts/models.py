@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from facts.rendering import render_markdown
 from treatment.models import MESSAGE_MAX_LENGTH, Service
 from treatment.search import TELEHEALTH
+from treatment.search.keywords import every_word
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -47,14 +48,7 @@ class ArticleQuerySet(models.QuerySet):
                 .filter(document=query)
                 .order_by("-rank", "title")
             )
-        matches = self
-        for word in words.split()[:10]:
-            matches = matches.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return matches
+        return every_word(self, words, ("title", "summary", "body"))
 
 
 def normalized_text(*parts):

@@ -7,7 +7,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from portal.templatetags.phone import tel_href
+from treatment.phones import tel_href
 
 # What an article body may contain after rendering: text structure and links.
 # No images or embeds (they would load from other sites), no scripts or styles.

@@ -5,7 +5,6 @@ from django.urls import include, path
 from facts import views as facts_views
 from portal import views
 from portal.sitemaps import SITEMAPS
-from treatment import inquiry_views
 
 handler400 = views.bad_request
 handler403 = views.permission_denied
@@ -16,11 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_now, name="help"),
     path("privacy/", views.privacy, name="privacy"),
-    path("contact/", inquiry_views.contact, name="contact"),
-    path("contact/sent/", inquiry_views.inquiry_sent, name="inquiry-sent"),
     path("healthz", views.healthz, name="healthz"),
-    path("treatment/", include("treatment.urls")),
-    path("api/hsds/", include("treatment.hsds_urls")),
+    path("", include("treatment.urls")),
     path("facts/", include("facts.urls")),
     path("search/", facts_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

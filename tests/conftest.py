@@ -23,7 +23,10 @@ def make_provider(db):
             "phone": "410-555-0100",
             "is_published": True,
         }
-        provider = Provider.objects.create(**(defaults | fields))
+        provider = Provider(**(defaults | fields))
+        if provider.latitude is None:
+            provider.use_zip_centre()  # as the admin form does
+        provider.save()
         provider.services.set(Service.objects.filter(slug__in=services))
         return provider
 

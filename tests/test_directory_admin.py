@@ -174,3 +174,66 @@ def test_sample_directory_loads_once_with_if_empty(capsys):
     call_command("generate_sample_directory", count=5, seed=1, if_empty=True)
     assert Provider.objects.count() == 5
     assert "already loaded" in capsys.readouterr().out
+
+
+def change_provider(staff_client, provider, **changes):
+    """POST the provider's change form with its current values and these changes."""
+    form = (
+        staff_client.get(f"{CHANGELIST}{provider.pk}/change/").context["adminform"].form
+    )
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+    data["services"] = [service.pk for service in provider.services.all()]
+    data.update(changes)
+    response = staff_client.post(f"{CHANGELIST}{provider.pk}/change/", data)
+    provider.refresh_from_db()
+    return response
+
+
+def test_coordinates_typed_over_an_approximate_point_win(staff_client, make_provider):
+    provider = make_provider(zip_code="21401")
+    assert provider.location_is_approximate
+    response = change_provider(
+        staff_client,
+        provider,
+        latitude="38.9784",
+        longitude="-76.4922",
+        location_is_approximate="on",
+    )
+    assert response.status_code == 302
+    assert (provider.latitude, provider.longitude) == (38.9784, -76.4922)
+    assert not provider.location_is_approximate
+
+
+def test_a_new_zip_moves_an_approximate_point_but_not_an_exact_one(
+    staff_client, make_provider
+):
+    approximate = make_provider(zip_code="21401")
+    change_provider(
+        staff_client, approximate, zip_code="21201", location_is_approximate="on"
+    )
+    assert approximate.location_is_approximate
+    assert (approximate.latitude, approximate.longitude) != (38.9898, -76.5501)
+
+    exact = make_provider(zip_code="21401", latitude=38.97, longitude=-76.49)
+    change_provider(staff_client, exact, zip_code="21201")
+    assert (exact.latitude, exact.longitude) == (38.97, -76.49)
+    assert not exact.location_is_approximate
+
+
+def test_half_a_map_point_or_an_unknown_zip_is_refused_with_a_message(
+    staff_client, make_provider
+):
+    provider = make_provider(latitude=39.3, longitude=-76.6)
+    response = change_provider(staff_client, provider, longitude="")
+    assert response.status_code == 200
+    assert "Enter both latitude and longitude" in response.content.decode()
+
+    response = change_provider(
+        staff_client, provider, latitude="", longitude="", zip_code="00000"
+    )
+    assert "know where this ZIP code is" in response.content.decode()
+    assert (provider.latitude, provider.longitude) == (39.3, -76.6)

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from treatment import export
+from treatment.interchange import csv_export as export
 from treatment.models import Provider
 
 pytestmark = pytest.mark.django_db

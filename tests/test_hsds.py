@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from treatment.hsds import ID_NAMESPACE
+from treatment.interchange.hsds import ID_NAMESPACE
 from treatment.models import Inquiry, Provider
 
 pytestmark = pytest.mark.django_db

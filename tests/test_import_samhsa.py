@@ -11,8 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from treatment.interchange.samhsa import (
+    LEADING_COLUMNS,
+    ImportFileError,
+    import_samhsa_file,
+)
 from treatment.models import Provider
-from treatment.samhsa import LEADING_COLUMNS, ImportFileError, import_samhsa_file
 
 DATA = Path(__file__).parent / "data"
 WIDE_CSV = DATA / "samhsa-wide.csv"

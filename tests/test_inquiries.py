@@ -18,10 +18,10 @@ from django.tasks.backends.immediate import ImmediateBackend
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from treatment import inquiry_views
-from treatment.forms import normalize_us_phone
-from treatment.inquiries import create_inquiry, send_inquiry_notification
+from treatment.inquiries import views as inquiry_views
+from treatment.inquiries.services import create_inquiry, send_inquiry_notification
 from treatment.models import Inquiry
+from treatment.phones import normalize_us_phone
 
 pytestmark = pytest.mark.django_db
 

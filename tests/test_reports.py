@@ -136,6 +136,24 @@ def test_resolving_in_the_form_records_when_and_reopening_clears_it(provider):
     assert report.resolved_at is None
 
 
+def test_every_way_of_resolving_records_when_and_reopening_clears_it(provider):
+    in_form = ListingReport.objects.create(provider=provider, reason="wrong_phone")
+    in_bulk = ListingReport.objects.create(provider=provider, reason="other")
+    in_form.status = ListingReport.Status.RESOLVED
+    in_form.save()
+    assert ListingReport.objects.filter(pk=in_bulk.pk).set_status("resolved") == 1
+    in_bulk.refresh_from_db()
+    assert in_form.resolved_at is not None and in_bulk.resolved_at is not None
+
+    resolved_at = in_bulk.resolved_at
+    assert ListingReport.objects.filter(pk=in_bulk.pk).set_status("resolved") == 0
+    in_bulk.refresh_from_db()
+    assert in_bulk.resolved_at == resolved_at  # already resolved: kept
+
+    ListingReport.objects.all().set_status(ListingReport.Status.OPEN)
+    assert set(ListingReport.objects.values_list("resolved_at", flat=True)) == {None}
+
+
 def test_details_typed_as_html_show_as_text_in_admin(client, staff_client, provider):
     client.post(report_url(provider), VALID | {"details": "<b>bold</b><script>"})
     report = ListingReport.objects.get()

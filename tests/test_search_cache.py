@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from treatment.models import DirectoryVersion, Provider, Service
-from treatment.search import cache_version
+from treatment.search.caching import cache_version
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_a_release_with_other_search_code_reads_nothing_cached_before_it(
     client, clinic, monkeypatch, django_assert_num_queries
 ):
     assert counts(client) == (1, 1)
-    monkeypatch.setattr("treatment.search.code_version", lambda: "next-release")
+    monkeypatch.setattr("treatment.search.caching.code_version", lambda: "next-release")
     # The version, the taxonomy, the counts (two queries), the page, its services.
     with django_assert_num_queries(6):
         assert counts(client) == (1, 1)

@@ -1,0 +1,15 @@
+"""The treatment directory: one Django app (label "treatment"), a core and two wings.
+
+Core, the directory itself, which imports no wing, nor facts or portal:
+- models/: taxonomy, providers, the directory's version, inquiries, reports;
+- search/: a visitor's search, from GET parameters to results and counts;
+- geo.py (places and distances) and phones.py (US phone numbers).
+
+Wings, which use the core and never each other:
+- inquiries/: what visitors send (inquiries, listing reports) and its inbox;
+- interchange/: SAMHSA import, CSV export and the HSDS API.
+
+Wiring, thin modules that connect the parts: views.py (the directory's pages),
+urls.py, admin.py, apps.py and management/commands/. The rules are
+import-linter contracts in pyproject.toml, checked in CI by `lint-imports`.
+"""

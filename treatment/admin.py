@@ -1,17 +1,17 @@
+"""Django admin: the directory's taxonomy and providers, with the wings'
+admin pages wired in (inquiries and reports register themselves; the
+interchange wing adds import and export to the provider admin)."""
+
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from treatment.admin_import_export import ProviderImportExportMixin
-from treatment.models import (
-    Inquiry,
-    ListingReport,
-    Provider,
-    Service,
-    ServiceCategory,
-)
+import treatment.inquiries.admin  # noqa: F401 (registers the inbox and reports)
+from treatment.interchange.admin import ProviderImportExportMixin
+from treatment.models import ListingReport, Provider, Service, ServiceCategory
 
 STALE_AFTER_DAYS = 180
 
@@ -78,8 +78,48 @@ class ListingReportFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProviderAdminForm(forms.ModelForm):
+    """The provider form; ProviderAdmin gives it its model and fields."""
+
+    def clean(self):
+        """Where the map point comes from: coordinates staff type are exact and
+        win; without coordinates, or when the ZIP code of an approximate point
+        changes, the ZIP code's centre, marked approximate."""
+        data = super().clean()
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            self.add_error(
+                "latitude" if latitude is None else "longitude",
+                "Enter both latitude and longitude, or leave both blank to use "
+                "the ZIP code's centre.",
+            )
+        elif latitude is not None and {"latitude", "longitude"} & set(
+            self.changed_data
+        ):
+            data["location_is_approximate"] = False
+        elif latitude is None or (
+            data.get("location_is_approximate") and "zip_code" in self.changed_data
+        ):
+            self.use_zip_centre(data)
+        return data
+
+    def use_zip_centre(self, data):
+        provider = self.instance
+        provider.zip_code = data.get("zip_code", "")
+        if provider.use_zip_centre():
+            data["latitude"], data["longitude"] = provider.latitude, provider.longitude
+            data["location_is_approximate"] = True
+        elif "zip_code" not in self.errors:
+            self.add_error(
+                "zip_code",
+                "We don't know where this ZIP code is. Check it, or enter the "
+                "map point's latitude and longitude.",
+            )
+
+
 @admin.register(Provider)
 class ProviderAdmin(ProviderImportExportMixin, admin.ModelAdmin):
+    form = ProviderAdminForm
     list_display = [
         "name",
         "city",
@@ -163,93 +203,3 @@ class ProviderAdmin(ProviderImportExportMixin, admin.ModelAdmin):
             verified_on=timezone.localdate(), updated_at=timezone.now()
         )
         self.message_user(request, f"Marked {updated} provider(s) as verified today.")
-
-
-class NotificationFilter(admin.SimpleListFilter):
-    title = "email to the recipient"
-    parameter_name = "notified"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Sent"), ("no", "Not sent yet")]
-
-    def queryset(self, request, queryset):
-        if self.value() in {"yes", "no"}:
-            return queryset.filter(notified_at__isnull=self.value() == "no")
-        return queryset
-
-
-@admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
-    """The inquiry inbox. Only the "Inquiry handlers" group can open it; what the
-    visitor wrote is read-only, the status and notes are the handlers'."""
-
-    list_display = ["__str__", "status", "provider", "created_at", "email_sent"]
-    list_filter = ["status", NotificationFilter, "provider__state"]
-    list_select_related = ["provider"]
-    search_fields = ["name", "email", "phone", "message", "provider__name"]
-    date_hierarchy = "created_at"
-    fieldsets = [
-        ("Follow-up", {"fields": ["status", "handler_notes"]}),
-        (
-            "From the visitor",
-            {
-                "fields": [
-                    "provider",
-                    "created_at",
-                    "who_needs_help",
-                    "name",
-                    ("email", "phone"),
-                    ("preferred_contact", "preferred_time"),
-                    "message",
-                    "consent_statement",
-                ]
-            },
-        ),
-        (
-            "Email to the recipient",
-            {"fields": ["notified_at", "notify_attempts", "last_notify_error"]},
-        ),
-    ]
-    readonly_fields = [
-        "provider",
-        "created_at",
-        "who_needs_help",
-        "name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "preferred_time",
-        "message",
-        "consent_statement",
-        "notified_at",
-        "notify_attempts",
-        "last_notify_error",
-    ]
-
-    def has_add_permission(self, request):
-        return False  # inquiries only come from visitors
-
-    @admin.display(boolean=True, ordering="notified_at", description="email sent")
-    def email_sent(self, inquiry):
-        return inquiry.notified_at is not None
-
-
-@admin.register(ListingReport)
-class ListingReportAdmin(admin.ModelAdmin):
-    list_display = ["reason", "provider", "status", "created_at", "resolved_at"]
-    list_filter = ["status", "reason", "provider__state"]
-    list_select_related = ["provider"]
-    search_fields = ["provider__name", "details"]
-    ordering = ["status", "-created_at"]  # open ones first
-    fields = ["provider", "reason", "details", "status", "created_at", "resolved_at"]
-    readonly_fields = ["provider", "reason", "details", "created_at", "resolved_at"]
-    actions = ["mark_resolved"]
-
-    @admin.action(
-        permissions=["change"], description="Mark selected reports as resolved"
-    )
-    def mark_resolved(self, request, queryset):
-        updated = queryset.open().update(
-            status=ListingReport.Status.RESOLVED, resolved_at=timezone.now()
-        )
-        self.message_user(request, f"Marked {updated} report(s) as resolved.")

@@ -1,11 +1,16 @@
-from django.urls import path
+"""Every URL of the treatment app, mounted at the site's root by portal.urls:
+the directory under /treatment/, visitors' messages under /contact/ and each
+provider's page, and the HSDS API under /api/hsds/."""
 
-from treatment import inquiry_views, views
+from django.urls import include, path
 
-app_name = "treatment"
-urlpatterns = [
+from treatment import views
+from treatment.inquiries import views as inquiry_views
+from treatment.interchange import views as interchange_views
+
+directory_patterns = [
     path("", views.search, name="search"),
-    path("results.csv", views.results_csv, name="results-csv"),
+    path("results.csv", interchange_views.results_csv, name="results-csv"),
     path("<slug:slug>/", views.provider_detail, name="provider-detail"),
     path(
         "<slug:slug>/contact/",
@@ -14,4 +19,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/report/", inquiry_views.report_listing, name="report-listing"),
     path("<slug:slug>/report/sent/", inquiry_views.report_sent, name="report-sent"),
+]
+
+urlpatterns = [
+    path("treatment/", include((directory_patterns, "treatment"))),
+    path("contact/", inquiry_views.contact, name="contact"),
+    path("contact/sent/", inquiry_views.inquiry_sent, name="inquiry-sent"),
+    path("api/hsds/", include("treatment.interchange.urls")),
 ]

@@ -1,3 +1,9 @@
+"""The directory's pages: search and a provider's page.
+
+The provider page carries the inquiry form, so this module wires the core
+(search, models) to the inquiries wing.
+"""
+
 import json
 from urllib.parse import urlsplit
 
@@ -5,8 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from treatment.export import visitor_results_csv_response
-from treatment.forms import InquiryForm
+from treatment.inquiries.forms import InquiryForm
 from treatment.models import Provider
 from treatment.search import search_directory
 
@@ -16,11 +21,6 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 def search(request):
     results = search_directory(request.GET)
     return render(request, "treatment/search.html", {"results": results})
-
-
-def results_csv(request):
-    """The search page's results (same filters, first 1,000) as a CSV download."""
-    return visitor_results_csv_response(request)
 
 
 def provider_detail(request, slug):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treatment.samhsa import ImportFileError, import_samhsa_file
+from treatment.interchange.samhsa import ImportFileError, import_samhsa_file
 
 BAR_WIDTH = 30
 LARGE_FILE_ROWS = 1000  # smaller files load too fast to need a progress bar

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from treatment.inquiries import send_pending_notifications
+from treatment.inquiries.services import send_pending_notifications
 
 
 class Command(BaseCommand):

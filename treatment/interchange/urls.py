@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from treatment import hsds
+from treatment.interchange import hsds
 
 app_name = "hsds"
 urlpatterns = [

@@ -23,12 +23,8 @@ from django.views.decorators.http import require_safe
 
 from treatment.geo import bounding_box, zip_centroid
 from treatment.models import Provider, Service
-from treatment.search import (
-    MAX_QUERY_LENGTH,
-    DirectoryFilter,
-    MilesFrom,
-    offers_any,
-)
+from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
+from treatment.search.query import MilesFrom, offers_any
 
 HSDS_VERSION = "3.0"
 # Never change this: every id the API has handed out is derived from it.
@@ -194,7 +190,7 @@ def filtered_providers(params):
     if "\x00" in text:
         raise BadRequest("search can't contain null characters.")
     if text:  # the same words-anywhere match as the site's keyword box
-        providers = DirectoryFilter({"q": text}, queryset=providers).filtered()
+        providers = every_word(providers, text, PROVIDER_FIELDS)
 
     term = params.get("taxonomy_term_id", "").strip()
     if term:

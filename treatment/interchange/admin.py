@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from treatment.export import staff_csv_response
-from treatment.samhsa import ImportFileError, import_samhsa_file
+from treatment.interchange.csv_export import staff_csv_response
+from treatment.interchange.samhsa import ImportFileError, import_samhsa_file
 
 MAX_UPLOAD_MEGABYTES = 50
 

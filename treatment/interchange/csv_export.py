@@ -9,7 +9,7 @@ import csv
 from django.http import HttpResponse
 
 from treatment.models import Provider
-from treatment.search import directory_filter, filter_groups
+from treatment.search.params import directory_filter, filter_groups
 
 VISITOR_ROW_LIMIT = 1000
 # Cells starting with these are formulas to a spreadsheet; a leading ' keeps

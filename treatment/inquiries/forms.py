@@ -1,32 +1,15 @@
-import re
+"""The forms visitors fill in: an inquiry to a provider or to us, and a
+report that a listing is wrong."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from treatment.models import (
-    MESSAGE_MAX_LENGTH,
-    Inquiry,
-    ListingReport,
-    us_phone_number,
-)
+from treatment.models import MESSAGE_MAX_LENGTH, Inquiry, ListingReport
+from treatment.phones import normalize_us_phone
 
-PHONE_CHARACTERS = re.compile(r"[\d\s().+-]+")
 TOO_LONG = (
     "Please shorten this to %(limit_value)d characters or fewer "
     "(it has %(show_value)d)."
 )
-
-
-def normalize_us_phone(value: str) -> str:
-    """'(410) 555 0123', '+1 410.555.0123' and the like become '410-555-0123'."""
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if not PHONE_CHARACTERS.fullmatch(value) or len(digits) != 10:
-        raise ValidationError(us_phone_number.message, code="invalid")
-    phone = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    us_phone_number(phone)
-    return phone
 
 
 class VisitorForm(forms.Form):
@@ -158,16 +141,7 @@ class InquiryForm(VisitorForm):
 
     def inquiry_fields(self):
         """Keyword arguments for create_inquiry(), from valid data."""
-        names = [
-            "who_needs_help",
-            "name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "preferred_time",
-            "message",
-        ]
-        return {name: self.cleaned_data[name] for name in names} | {
+        return {name: self.cleaned_data[name] for name in Inquiry.VISITOR_FIELDS} | {
             "consent_statement": self.fields["consent"].label
         }
 

@@ -1,7 +1,6 @@
 """Pages where visitors write to us: inquiries and listing problem reports.
 
-Kept apart from views.py (the directory's pages) so the two can change
-independently. Every POST redirects on success, so a reload cannot send twice.
+Every POST redirects on success, so a reload cannot send twice.
 """
 
 from django.core import signing
@@ -11,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from portal.views import error_page
-from treatment.forms import InquiryForm, ListingReportForm
-from treatment.inquiries import (
+from treatment.inquiries.forms import InquiryForm, ListingReportForm
+from treatment.inquiries.services import (
     create_inquiry,
     create_listing_report,
     over_hourly_limit,

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models import Provider, Service
+from treatment.phones import is_placeholder
 
 CODE_TABLES = [
     Path(__file__).parent / "data" / "samhsa-su-service-codes.csv",
@@ -397,11 +398,8 @@ def coordinates(latitude_text, longitude_text, zip_code):
 
 
 def real_phone(text):
-    """The number, or "" for a blank or placeholder such as (999) 999-9999."""
-    digits = re.sub(r"\D", "", text).removeprefix("1")
-    if len(digits) < 10 or len(set(digits[:10])) == 1:
-        return ""
-    return text[:30]
+    """The number as written, or "" for a blank or placeholder one."""
+    return "" if is_placeholder(text) else text[:30]
 
 
 def real_website(text):

@@ -1,0 +1,33 @@
+"""The directory's models, one module each, all importable from here.
+
+taxonomy (categories and services), providers, versions (the directory's
+version, which search's caches are keyed by), inquiries and reports (what
+visitors send). Models import no views, forms or file formats.
+"""
+
+from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
+from treatment.models.providers import Provider, ProviderQuerySet
+from treatment.models.reports import ListingReport, ListingReportQuerySet
+from treatment.models.taxonomy import Service, ServiceCategory
+from treatment.models.versions import (
+    DirectoryVersion,
+    directory_changed,
+    directory_migrated,
+    new_directory_version,
+)
+
+__all__ = [
+    "MESSAGE_MAX_LENGTH",
+    "DirectoryVersion",
+    "Inquiry",
+    "InquiryQuerySet",
+    "ListingReport",
+    "ListingReportQuerySet",
+    "Provider",
+    "ProviderQuerySet",
+    "Service",
+    "ServiceCategory",
+    "directory_changed",
+    "directory_migrated",
+    "new_directory_version",
+]

@@ -1,0 +1,149 @@
+"""Inquiries: visitors' messages to a provider or to our staff."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+
+from treatment.models.providers import Provider
+from treatment.phones import us_phone_number
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class InquiryQuerySet(models.QuerySet):
+    def not_notified(self):
+        """Inquiries whose email has not gone out yet (spam is never sent)."""
+        return self.filter(notified_at__isnull=True).exclude(status=Inquiry.Status.SPAM)
+
+    def past_retention(self, days):
+        """Closed and spam inquiries that arrived more than `days` days ago."""
+        return self.filter(
+            status__in=[Inquiry.Status.CLOSED, Inquiry.Status.SPAM],
+            created_at__lt=timezone.now() - timedelta(days=days),
+        )
+
+
+class Inquiry(models.Model):
+    """A visitor's message to a provider, or to our staff when provider is empty.
+
+    Sensitive health data: only the inquiry handlers group may read it, and it is
+    never written to logs.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+        SPAM = "spam", "Spam"
+
+    class WhoNeedsHelp(models.TextChoices):
+        ME = "me", "Me"
+        SOMEONE_ELSE = "someone_else", "Someone else"
+
+    class ContactMethod(models.TextChoices):
+        ANY = "any", "No preference"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+
+    class ContactTime(models.TextChoices):
+        ANY = "any", "Any time"
+        MORNING = "morning", "Morning"
+        AFTERNOON = "afternoon", "Afternoon"
+        EVENING = "evening", "Evening"
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        help_text="Empty for a general “help me find treatment” request.",
+    )
+    who_needs_help = models.CharField(max_length=20, choices=WhoNeedsHelp)
+    name = models.CharField("first name or nickname", max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=12, blank=True, validators=[us_phone_number])
+    preferred_contact = models.CharField(
+        "best way to reach them",
+        max_length=10,
+        choices=ContactMethod,
+        default=ContactMethod.ANY,
+    )
+    preferred_time = models.CharField(
+        "best time", max_length=10, choices=ContactTime, default=ContactTime.ANY
+    )
+    message = models.TextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
+    consent_statement = models.CharField(
+        max_length=300, help_text="The exact sentence the visitor agreed to."
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        db_index=True,
+        editable=False,
+        help_text="Hash of recipient, contact details and message, to spot "
+        "the same message sent twice.",
+    )
+
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.NEW, db_index=True
+    )
+    handler_notes = models.TextField(
+        blank=True, help_text="For the inquiry handlers only. Never sent to anyone."
+    )
+    created_at = models.DateTimeField("received", auto_now_add=True)
+    notified_at = models.DateTimeField(
+        "email sent",
+        null=True,
+        blank=True,
+        help_text="Empty means the email has not gone out yet; "
+        "manage.py send_pending_notifications retries it.",
+    )
+    notify_attempts = models.PositiveSmallIntegerField("email attempts", default=0)
+    last_notify_error = models.CharField(
+        "last email error",
+        max_length=200,
+        blank=True,
+        help_text="The kind of error only, never the message.",
+    )
+
+    # What the visitor wrote: the form asks for these, staff only read them.
+    VISITOR_FIELDS = (
+        "who_needs_help",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "preferred_time",
+        "message",
+    )
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "inquiries"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="", phone=""),
+                name="inquiry_has_a_way_to_reply",
+                violation_error_message="Give an email address or a phone number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Inquiry #{self.pk} for {self.recipient_name}"
+
+    @property
+    def recipient_name(self):
+        return self.recipient_name_for(self.provider)
+
+    @staticmethod
+    def recipient_name_for(provider):
+        """Who reads a message: the provider if it takes email, else our staff."""
+        if provider and provider.inquiry_email:
+            return provider.name
+        return f"{settings.SITE_NAME} staff"

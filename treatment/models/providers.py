@@ -1,0 +1,155 @@
+"""Providers: one treatment site each, with its services and map point."""
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from treatment.geo import US_STATES, zip_centroid
+from treatment.models.taxonomy import Service
+from treatment.models.versions import directory_changed
+
+
+class ProviderQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    # Bulk writes send no signals, so they mark the directory changed themselves
+    # (bulk_update goes through update).
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        directory_changed()
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        directory_changed()
+        return created
+
+    def with_services(self):
+        """Services in display order, category included, in one extra query."""
+        return self.prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.select_related("category"),
+            )
+        )
+
+
+class Provider(models.Model):
+    class Status(models.TextChoices):
+        ACCEPTING = "accepting", "Accepting new patients"
+        WAITLIST = "waitlist", "Waitlist"
+        NOT_ACCEPTING = "not_accepting", "Not accepting new patients"
+        UNKNOWN = "unknown", "Not known"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered by staff"
+        SAMHSA = "samhsa", "SAMHSA locator import"
+        SAMPLE = "sample", "Sample data (fictional)"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown in results."
+    )
+    description = models.TextField(blank=True)
+
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=sorted(US_STATES.items()))
+    zip_code = models.CharField("ZIP code", max_length=10)
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the ZIP code's centre (marked approximate).",
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        default=False, help_text="The map point is the ZIP code's centre."
+    )
+
+    phone = models.CharField(max_length=30, blank=True)
+    intake_phone = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True)
+    inquiry_email = models.EmailField(
+        blank=True,
+        help_text="Where visitors' inquiries are sent. Never shown on the site.",
+    )
+    hours = models.TextField(blank=True)
+
+    accepting_status = models.CharField(
+        "new patients", max_length=20, choices=Status, default=Status.UNKNOWN
+    )
+    accepting_status_on = models.DateField(
+        "status stated on",
+        null=True,
+        blank=True,
+        help_text="When the provider told us about openings or the waitlist.",
+    )
+    services = models.ManyToManyField(Service, blank=True, related_name="providers")
+
+    is_published = models.BooleanField("published", default=False)
+    verified_on = models.DateField(
+        "last verified",
+        null=True,
+        blank=True,
+        help_text="When staff last confirmed the listing with the provider.",
+    )
+    source = models.CharField(max_length=20, choices=Source, default=Source.MANUAL)
+    source_id = models.CharField(
+        max_length=100, blank=True, help_text="The listing's id in its source."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Search's bounding box; is_published first, or SQLite, lacking
+            # statistics, prefers the (is_published, name) index and reads
+            # every published row.
+            models.Index(fields=["is_published", "latitude", "longitude"]),
+            models.Index(fields=["is_published", "name"]),
+            models.Index(fields=["verified_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="unique_source_listing",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city}, {self.state})"
+
+    def get_absolute_url(self):
+        return reverse("treatment:provider-detail", args=[self.slug])
+
+    def use_zip_centre(self):
+        """Put the map point at the ZIP code's centre, marked approximate.
+
+        False, changing nothing, when the ZIP code is not one we know."""
+        place = zip_centroid(self.zip_code)
+        if place is None:
+            return False
+        self.latitude, self.longitude = place.latitude, place.longitude
+        self.location_is_approximate = True
+        return True
+
+    @property
+    def is_sample(self):
+        return self.source == self.Source.SAMPLE
+
+    @property
+    def call_number(self):
+        return self.intake_phone or self.phone
+
+    def services_by_category(self):
+        """[(category, [services])] in display order, from prefetched services."""
+        grouped = {}
+        for service in self.services.all():
+            grouped.setdefault(service.category, []).append(service)
+        return list(grouped.items())

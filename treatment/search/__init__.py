@@ -1,0 +1,20 @@
+"""Directory search, part of the directory's core: a visitor's GET parameters
+in, the page's results, counts and notices out.
+
+Read in this order:
+- params: the form and filter groups that read a search from its parameters;
+- keywords: the word-by-word match of the keyword box (shared with facts);
+- query: the SQL for distance, the box around a circle and services;
+- facets: how many results each filter option would give;
+- caching: what is kept under the directory's version;
+- cards: each provider's result card, rendered once per version;
+- results: search_directory(), which puts them together.
+
+Imports only the core (models, geo): nothing from the inquiries or
+interchange wings, facts or portal.
+"""
+
+from treatment.search.params import TELEHEALTH
+from treatment.search.results import SearchResults, search_directory
+
+__all__ = ["TELEHEALTH", "SearchResults", "search_directory"]

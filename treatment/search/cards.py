@@ -1,0 +1,97 @@
+"""Result cards: each provider's card rendered once per directory version."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from treatment.models import Provider
+from treatment.search.caching import SEARCH_CACHE_SECONDS
+from treatment.search.query import ProviderServices
+
+# Where a result card shows the distance: cards are rendered once for every
+# search, and each search puts its own distance there.
+DISTANCE_SLOT = mark_safe("<!-- distance -->")
+
+
+@dataclass
+class ResultCard:
+    """One result: its card's HTML, which holds the same for every search,
+    either side of the distance, which is this search's own."""
+
+    before_distance: str
+    after_distance: str
+    distance: float | None
+
+    @property
+    def miles(self):
+        """As shown: to a tenth of a mile, and never "0.0"."""
+        return f"{self.distance:.1f}" if self.distance >= 0.05 else "Less than 0.1"
+
+
+def result_cards(rows, groups, version):
+    """[ResultCard] for a page's rows.
+
+    A card renders in a fraction of a millisecond, 20 to a page, and needs a
+    query for the services; it is kept in the cache until the directory
+    changes, and only the cards not found there are rendered, their providers
+    read if the page came from the cache.
+    """
+    keys = {pk: f"directory-card:{version}:{pk}" for pk, _, _ in rows}
+    found = cache.get_many(keys.values()) if version else {}
+    missing = {pk: provider for pk, _, provider in rows if keys[pk] not in found}
+    unread = [pk for pk, provider in missing.items() if provider is None]
+    if unread:
+        missing.update(Provider.objects.in_bulk(unread))
+    if missing:
+        providers = [provider for provider in missing.values() if provider]
+        rendered = {
+            keys[provider.pk]: render_card(provider)
+            for provider in with_service_lists(providers, groups)
+        }
+        if version:
+            cache.set_many(rendered, SEARCH_CACHE_SECONDS)
+        found.update(rendered)
+    # A provider deleted since its page was cached has no card; its deletion
+    # gave the directory a new version, so the next search will not show it.
+    return [
+        ResultCard(*found[keys[pk]], distance=distance)
+        for pk, distance, _ in rows
+        if keys[pk] in found
+    ]
+
+
+def render_card(provider):
+    """(HTML before, HTML after) the place where a search shows the distance."""
+    html = get_template("treatment/search.html#result-card").render(
+        {"provider": provider, "distance_slot": DISTANCE_SLOT}
+    )
+    before, after = html.split(DISTANCE_SLOT)
+    return mark_safe(before), mark_safe(after)  # noqa: S308 (rendered, escaped)
+
+
+def with_service_lists(providers, groups):
+    """Set each provider's main_services (care, medications) and payment_services.
+
+    One query of ids, then the taxonomy's own service objects, in display order:
+    a prefetch would build a service and a category object for every row.
+    """
+    taxonomy = sorted(
+        (service for group in groups for service in group.services),
+        key=lambda service: (service.category.order, service.order, service.name),
+    )
+    main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
+    payment = [s for s in taxonomy if s.category.slug == "payment"]
+    offered = defaultdict(set)
+    pairs = ProviderServices.objects.filter(
+        provider_id__in=[provider.pk for provider in providers]
+    ).values_list("provider_id", "service_id")
+    for provider_id, service_id in pairs:
+        offered[provider_id].add(service_id)
+    for provider in providers:
+        ids = offered[provider.pk]
+        provider.main_services = [s for s in main if s.pk in ids]
+        provider.payment_services = [s for s in payment if s.pk in ids]
+    return providers

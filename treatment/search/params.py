@@ -1,0 +1,300 @@
+"""Reading a search from its GET parameters: the form, the filter groups
+from the taxonomy, and what each choice means for the query.
+
+"Any of" within a filter group, "all of" across groups. Invalid choices are
+dropped and reported as notices, never an error page."""
+
+import hashlib
+from functools import cached_property, lru_cache
+
+import django_filters
+from django import forms
+from django.db.models import F
+
+from treatment.geo import resolve_place
+from treatment.models import Provider, Service
+from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
+from treatment.search.query import MilesFrom, offers_any, within_miles
+
+DEFAULT_RADIUS = "25"
+RADIUS_CHOICES = [
+    ("5", "5 miles"),
+    ("10", "10 miles"),
+    ("25", "25 miles"),
+    ("50", "50 miles"),
+    ("100", "100 miles"),
+    ("any", "Any distance"),
+]
+RADIUS_MILES = [int(value) for value, _ in RADIUS_CHOICES if value != "any"]
+SORT_CHOICES = [
+    ("distance", "Nearest first"),
+    ("name", "Name (A to Z)"),
+    ("verified", "Most recently verified"),
+]
+# Shown as its own "Offers telehealth" checkbox rather than inside "Type of care",
+# where "any of" would turn "outpatient + telehealth" into "either".
+TELEHEALTH = "telehealth"
+
+
+class DirectoryForm(forms.Form):
+    def clean_near(self):
+        text = " ".join(self.cleaned_data["near"].split())
+        if not text:
+            return None
+        place = resolve_place(text)
+        if place is None:
+            raise forms.ValidationError(
+                "We couldn’t find “%(place)s”. Try a 5-digit ZIP code, or a city "
+                "and a two-letter state such as “Baltimore, MD”.",
+                params={"place": text[:60]},
+            )
+        return place
+
+
+class FilterGroup:
+    """One checkbox group: a service category, or telehealth on its own."""
+
+    def __init__(
+        self, key, label, services, description="", facts_path="", standalone=False
+    ):
+        self.key, self.label, self.services = key, label, services
+        self.description, self.facts_path = description, facts_path
+        self.standalone = standalone  # a single checkbox outside the groups
+
+    @cached_property
+    def slug_to_id(self):
+        return {service.slug: service.pk for service in self.services}
+
+    @cached_property
+    def choices(self):
+        """A function giving the (slug, name) choices. Every search copies its
+        filters and form fields whole, and a function is copied by reference
+        where a list of choices would be copied item by item."""
+        options = [(service.slug, service.name) for service in self.services]
+        return lambda: options
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    near = django_filters.CharFilter(
+        label="ZIP code or city and state", method="filter_near", max_length=100
+    )
+    radius = django_filters.ChoiceFilter(
+        label="Distance",
+        error_messages={
+            "invalid_choice": "Distance must be 5, 10, 25, 50 or 100 miles, or any "
+            "distance, so we searched within 25 miles."
+        },
+        choices=RADIUS_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+    q = django_filters.CharFilter(
+        label="Name or keyword",
+        error_messages={
+            "max_length": "Search words can be at most %(limit_value)d characters "
+            "long, so we left them out."
+        },
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+    )
+    accepting = django_filters.BooleanFilter(
+        label="Accepting new patients",
+        method="filter_accepting",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        error_messages={
+            "invalid_choice": "Sort by nearest, name or most recently verified; "
+            "“%(value)s” is not one of them."
+        },
+        choices=SORT_CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    groups = []  # directory_filter() adds a checkbox filter for each group
+
+    class Meta:
+        model = Provider
+        fields = []
+        form = DirectoryForm
+
+    def get_form_class(self):
+        """Built once for each class: its fields are the same in every search."""
+        cls = type(self)
+        if "form_class" not in vars(cls):
+            cls.form_class = super().get_form_class()
+        return cls.form_class
+
+    # Radius and sort shape other filters and the ordering; they filter nothing.
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_near(self, queryset, name, place):
+        if place is None:
+            return queryset
+        queryset = (
+            queryset.exclude(latitude=None)
+            .exclude(longitude=None)
+            .annotate(distance=MilesFrom(place.latitude, place.longitude))
+        )
+        if self.radius_miles is None:
+            return queryset
+        return within_miles(queryset, place, self.radius_miles)
+
+    def filter_text(self, queryset, name, value):
+        return every_word(queryset, value, PROVIDER_FIELDS)
+
+    def filter_accepting(self, queryset, name, value):
+        if value:
+            return queryset.filter(accepting_status=Provider.Status.ACCEPTING)
+        return queryset
+
+    def filter_group(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        group = self.group(name)
+        return queryset.filter(offers_any([group.slug_to_id[s] for s in slugs]))
+
+    def group(self, key):
+        return next(group for group in self.groups if group.key == key)
+
+    @cached_property
+    def cleaned(self):
+        """The valid choices; invalid ones are dropped and reported as notices."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def place(self):
+        return self.cleaned.get("near")
+
+    @property
+    def chosen_radius(self):
+        return self.cleaned.get("radius") or DEFAULT_RADIUS
+
+    @property
+    def radius_miles(self):
+        return None if self.chosen_radius == "any" else int(self.chosen_radius)
+
+    @property
+    def nearer_radii(self):
+        """The distances offered inside the chosen one (all of them at any
+        distance), where the nearest providers are looked for first."""
+        if self.place is None:
+            return []
+        return [
+            miles
+            for miles in RADIUS_MILES
+            if self.radius_miles is None or miles < self.radius_miles
+        ]
+
+    @property
+    def chosen_sort(self):
+        sort = self.cleaned.get("sort") or "distance"
+        if sort == "distance" and self.place is None:
+            return "name"
+        return sort
+
+    def selected(self):
+        """{group key: [service ids]} for the groups with choices made."""
+        data = self.cleaned
+        return {
+            group.key: [group.slug_to_id[slug] for slug in data[group.key]]
+            for group in self.groups
+            if data.get(group.key)
+        }
+
+    @cached_property
+    def counts_key(self):
+        """What the facet counts depend on: every valid choice but the sort."""
+        choices = sorted(
+            (name, value) for name, value in self.cleaned.items() if name != "sort"
+        )
+        return hashlib.sha256(repr(choices).encode()).hexdigest()
+
+    def filtered(self, exclude=()):
+        queryset = self.queryset.all()
+        for name, value in self.cleaned.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def ordered(self, queryset):
+        if self.chosen_sort == "distance":
+            return queryset.order_by("distance", "name", "pk")
+        if self.chosen_sort == "verified":
+            return queryset.order_by(
+                F("verified_on").desc(nulls_last=True), "name", "pk"
+            )
+        return queryset.order_by("name", "pk")
+
+
+def filter_groups():
+    """The checkbox groups, from the taxonomy, in one query."""
+    groups, current = [], None
+    telehealth = []
+    for service in Service.objects.select_related("category"):
+        if service.slug == TELEHEALTH:
+            telehealth.append(service)
+            continue
+        category = service.category
+        if current is None or current.key != category.slug:
+            current = FilterGroup(
+                category.slug,
+                category.name,
+                [],
+                category.description,
+                category.facts_path,
+            )
+            groups.append(current)
+        current.services.append(service)
+    for service in telehealth:
+        groups.append(
+            FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
+        )
+    return groups
+
+
+def directory_filter(groups):
+    """A DirectoryFilter class with a checkbox filter for each of these groups."""
+    group_filters = {
+        group.key: django_filters.MultipleChoiceFilter(
+            field_name=group.key,
+            label=group.label,
+            choices=group.choices,
+            method="filter_group",
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": f"We don’t know “%(value)s” under "
+                f"{group.label}, so we left that filter out."
+            },
+        )
+        for group in groups
+    }
+    # Into base_filters, not class attributes, so that no category's slug can
+    # hide one of the filterset's own attributes.
+    filterset_class = type("DirectoryFilter", (DirectoryFilter,), {"groups": groups})
+    filterset_class.base_filters = {**DirectoryFilter.base_filters, **group_filters}
+    return filterset_class
+
+
+@lru_cache(maxsize=1)
+def cached_directory_filter(version):
+    """directory_filter(filter_groups()), kept by each process while the
+    directory's version holds."""
+    return directory_filter(filter_groups())
+
+
+def page_number(raw):
+    """(page number, notice or None) from the raw `page` parameter."""
+    if raw in (None, ""):
+        return 1, None
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1, "Page numbers are whole numbers, so here is the first page."
+    if number < 1:
+        return 1, "Page numbers start at 1, so here is the first page."
+    return number, None

@@ -1,0 +1,88 @@
+"""The directory's SQL: distance from a point, the box around a circle, and
+the providers offering any of some services, read a page at a time."""
+
+import math
+
+from django.db.models import Exists, F, FloatField, Func, OuterRef
+
+from treatment.geo import EARTH_RADIUS_MILES, bounding_box
+from treatment.models import Provider
+
+PER_PAGE = 20
+ProviderServices = Provider.services.through
+
+
+class MilesFrom(Func):
+    """Great-circle (haversine) miles from a point to each provider, written
+    as one SQL expression: an expression tree of a dozen functions costs more
+    to build and compile than the query takes to run."""
+
+    output_field = FloatField()
+
+    def __init__(self, latitude, longitude):
+        super().__init__(F("latitude"), F("longitude"))
+        self.latitude, self.longitude = latitude, longitude
+
+    def as_sql(self, compiler, connection, least="LEAST"):
+        latitude, latitude_params = compiler.compile(self.source_expressions[0])
+        longitude, longitude_params = compiler.compile(self.source_expressions[1])
+        origin_latitude = math.radians(self.latitude)
+        sql = (
+            f"%s * ASIN(SQRT({least}(1.0, "
+            f"POWER(SIN((RADIANS({latitude}) - %s) / 2), 2) "
+            f"+ %s * COS(RADIANS({latitude})) "
+            f"* POWER(SIN((RADIANS({longitude}) - %s) / 2), 2))))"
+        )
+        params = (
+            2 * EARTH_RADIUS_MILES,
+            *latitude_params,
+            origin_latitude,
+            math.cos(origin_latitude),
+            *latitude_params,
+            *longitude_params,
+            math.radians(self.longitude),
+        )
+        return sql, params
+
+    def as_sqlite(self, compiler, connection):
+        return self.as_sql(compiler, connection, least="MIN")
+
+
+def within_miles(providers, place, miles):
+    """Providers (annotated with their distance) within `miles` of `place`:
+    a bounding box on the indexed latitude and longitude, then the exact circle."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(
+        place.latitude, place.longitude, miles
+    )
+    return providers.filter(
+        latitude__range=(min_lat, max_lat),
+        longitude__range=(min_lng, max_lng),
+        distance__lte=miles,
+    )
+
+
+def offers_any(service_ids):
+    return Exists(
+        ProviderServices.objects.filter(
+            provider_id=OuterRef("pk"), service_id__in=service_ids
+        )
+    )
+
+
+def page_rows(filterset, summary, number):
+    """The page's rows, read from the database with their providers."""
+    results = filterset.ordered(filterset.filtered())
+    if filterset.chosen_sort == "distance":
+        # When the nearest results up to this page all lie within a smaller
+        # distance, the page is the same read through that smaller box of the
+        # location index, without measuring the distance to every result.
+        needed = min(number * PER_PAGE, summary["total"])
+        for miles in filterset.nearer_radii:
+            if summary.get(f"within_{miles}", 0) >= needed:
+                results = within_miles(results, filterset.place, miles)
+                break
+    start = (number - 1) * PER_PAGE
+    return [
+        (provider.pk, getattr(provider, "distance", None), provider)
+        for provider in results[start : start + PER_PAGE]
+    ]

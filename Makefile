@@ -23,6 +23,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_articles
 	DJANGO_DEBUG=1 $(BIN)/python manage.py generate_sample_directory --count $(SAMPLE_PROVIDERS) --seed 1 --if-empty
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 

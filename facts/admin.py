@@ -222,11 +222,6 @@ class ErrorReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # reports only come from visitors
 
-    def save_model(self, request, report, form, change):
-        if "status" in form.changed_data:
-            report.set_status(report.status)
-        super().save_model(request, report, form, change)
-
     @admin.display(description="page")
     def page_links(self, report):
         return format_html(
@@ -246,8 +241,5 @@ class ErrorReportAdmin(admin.ModelAdmin):
         permissions=["change"], description="Mark selected reports as resolved"
     )
     def mark_resolved(self, request, queryset):
-        reports = list(queryset.open())
-        for report in reports:
-            report.set_status(ErrorReport.Status.RESOLVED)
-        ErrorReport.objects.bulk_update(reports, ["status", "resolved_at"])
-        self.message_user(request, f"Marked {len(reports)} report(s) as resolved.")
+        updated = queryset.set_status(ErrorReport.Status.RESOLVED)
+        self.message_user(request, f"Marked {updated} report(s) as resolved.")

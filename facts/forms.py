@@ -1,5 +1,8 @@
 from django import forms
 
+from facts.models import ErrorReport
+from treatment.inquiries.forms import TOO_LONG, VisitorForm
+from treatment.models import MESSAGE_MAX_LENGTH
 from treatment.search.keywords import MAX_QUERY_LENGTH
 
 
@@ -74,4 +77,32 @@ class MedicalReviewForm(forms.Form):
             credentials=self.cleaned_data["credentials"],
             text_hash=self.cleaned_data["text_hash"],
             recorded_by=recorded_by,
+        )
+
+
+class ErrorReportForm(VisitorForm):
+    details = forms.CharField(
+        label="What is wrong on this page?",
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text="Copy the words that are wrong if you can, and tell us what they "
+        "should say. Please don't write anything about your own health.",
+        error_messages={
+            "required": "Tell us what is wrong, so we can check it.",
+            "max_length": TOO_LONG,
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    evidence = forms.CharField(
+        label="Where did you read something different? (optional)",
+        required=False,
+        max_length=500,
+        help_text="A link or the name of a source, such as a CDC or FDA page.",
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def create_report(self, *, article):
+        return ErrorReport.objects.create(
+            article=article,
+            details=self.cleaned_data["details"],
+            evidence=self.cleaned_data["evidence"],
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from facts.rendering import render_markdown
-from treatment.models import MESSAGE_MAX_LENGTH, Service
+from treatment.models import MESSAGE_MAX_LENGTH, Service, VisitorReport
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_word
 
@@ -230,17 +230,8 @@ class Source(models.Model):
         return self.title
 
 
-class ErrorReportQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=ErrorReport.Status.OPEN)
-
-
-class ErrorReport(models.Model):
+class ErrorReport(VisitorReport):
     """A visitor's note that something on a facts page is wrong."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
 
     article = models.ForeignKey(
         Article,
@@ -256,27 +247,14 @@ class ErrorReport(models.Model):
         max_length=500,
         blank=True,
         help_text="A link or the name of a source, if the visitor gave one. "
-        "Check it before you follow a link.",
-    )
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.OPEN, db_index=True
+        "Check a link before you open it.",
     )
     staff_notes = models.TextField(
         blank=True, help_text="For staff only: what you checked and what you changed."
     )
-    created_at = models.DateTimeField("received", auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ErrorReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(VisitorReport.Meta):
         verbose_name = "error report"
 
     def __str__(self):
         return f"Error report about “{self.article.title}”"
-
-    def set_status(self, status):
-        """The status, and when it was resolved (empty again if reopened)."""
-        self.status = status
-        self.resolved_at = timezone.now() if status == self.Status.RESOLVED else None

@@ -7,7 +7,11 @@ visitors send). Models import no views, forms or file formats.
 
 from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
 from treatment.models.providers import Provider, ProviderQuerySet
-from treatment.models.reports import ListingReport, ListingReportQuerySet
+from treatment.models.reports import (
+    ListingReport,
+    VisitorReport,
+    VisitorReportQuerySet,
+)
 from treatment.models.taxonomy import Service, ServiceCategory
 from treatment.models.versions import (
     DirectoryVersion,
@@ -22,11 +26,12 @@ __all__ = [
     "Inquiry",
     "InquiryQuerySet",
     "ListingReport",
-    "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
     "Service",
     "ServiceCategory",
+    "VisitorReport",
+    "VisitorReportQuerySet",
     "directory_changed",
     "directory_migrated",
     "new_directory_version",

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -41,11 +42,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "section",
-        "order",
         "is_published",
         "medical_review",
         "open_error_reports",
-        "from_files",
         "updated_at",
     ]
     list_filter = ["section", "is_published", MedicalReviewFilter, "from_files"]
@@ -54,10 +53,10 @@ class ArticleAdmin(admin.ModelAdmin):
     filter_horizontal = ["related_services"]
     readonly_fields = ["medical_review", "kept_in", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        ("About this page", {"fields": ["medical_review", "kept_in"]}),
+        ("The page", {"fields": ["title", "slug", "summary", "body"]}),
         ("Where it appears", {"fields": ["section", "order", "related_services"]}),
-        ("Publishing", {"fields": ["is_published", "kept_in", "updated_at"]}),
-        ("Medical review", {"fields": ["medical_review"]}),
+        ("Publishing", {"fields": ["is_published", "updated_at"]}),
         (
             "Sources",
             {
@@ -69,6 +68,11 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [SourceInline]
     actions = ["publish", "unpublish"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

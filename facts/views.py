@@ -1,9 +1,9 @@
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from facts.forms import ErrorReportForm, SiteSearchForm
 from facts.models import SECTION_DESCRIPTIONS, Article
-from treatment.inquiries.services import over_hourly_limit
-from treatment.inquiries.views import client_address, too_many_submissions
+from treatment.inquiries.views import report_page
 
 MAX_RESULTS = 20
 
@@ -45,21 +45,15 @@ def article(request, slug):
 def report_error(request, slug):
     """A visitor tells us what is wrong on a page; it waits for staff in admin."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if request.method != "POST":
-        form = ErrorReportForm()
-    else:
-        form = ErrorReportForm(request.POST)
-        if form.is_from_a_bot:
-            return redirect("facts:report-sent", slug=slug)
-        if form.is_valid():
-            if over_hourly_limit(
-                client_address=client_address(request), action="error-report"
-            ):
-                return too_many_submissions(request)
-            form.create_report(article=article)
-            return redirect("facts:report-sent", slug=slug)
-    context = {"form": form, "article": article}
-    return render(request, "facts/report_form.html", context)
+    return report_page(
+        request,
+        ErrorReportForm,
+        action="error-report",
+        store=lambda form: form.create_report(article=article),
+        sent_url=reverse("facts:report-sent", args=[slug]),
+        template="facts/report_form.html",
+        context={"article": article},
+    )
 
 
 def report_sent(request, slug):

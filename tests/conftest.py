@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from treatment.models import Provider, Service
 
@@ -31,3 +32,11 @@ def make_provider(db):
         return provider
 
     return make
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """Visitor forms' hourly limits start from zero (they count in the cache)."""
+    cache.clear()
+    yield
+    cache.clear()

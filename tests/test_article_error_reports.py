@@ -4,12 +4,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.test import Client
 
 from facts.models import Article, ErrorReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 SLUG = "overdose-signs-and-what-to-do"
 REPORT_URL = f"/facts/{SLUG}/report/"
@@ -19,13 +18,6 @@ VALID = {
     "evidence": "https://www.fda.gov/naloxone",
 }
 REPORTS_ADMIN = "/admin/facts/errorreport/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from treatment.inquiries.services import create_inquiry, send_inquiry_notificati
 from treatment.models import Inquiry
 from treatment.phones import normalize_us_phone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 MESSAGE = "I need help finding methadone near me. Evenings are best."
 VALID = {
@@ -42,13 +42,6 @@ SCRIPT = "<script>alert('x')</script><b>bold</b>"
 class BrokenMailServer(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError(f"cannot deliver: {email_messages[0].body}")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,25 +4,17 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from treatment.models import ListingReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 VALID = {"reason": "wrong_phone", "details": "The number rings a pizza place."}
 PROVIDERS_ADMIN = "/admin/treatment/provider/"
 REPORTS_ADMIN = "/admin/treatment/listingreport/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

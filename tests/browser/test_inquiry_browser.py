@@ -2,21 +2,16 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from tests.browser.conftest import axe_violations, screenshot
 from treatment.models import Inquiry, ListingReport
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("fresh_rate_limits"),
+]
 
 MESSAGE = "I'd like to start buprenorphine. Do you have openings this week?"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

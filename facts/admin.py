@@ -47,7 +47,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "open_error_reports",
         "updated_at",
     ]
-    list_filter = ["section", "is_published", MedicalReviewFilter, "from_files"]
+    list_filter = ["section", "is_published", MedicalReviewFilter]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["related_services"]

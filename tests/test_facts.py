@@ -275,7 +275,7 @@ def test_sitemap_lists_pages_articles_and_published_providers(client, make_provi
         urlsplit(url).path
         for url in re.findall(r"<loc>(.*?)</loc>", page_html(client, "/sitemap.xml"))
     }
-    assert {"/", "/help/", "/privacy/", "/facts/"} <= paths
+    assert {"/", "/help/", "/privacy/", "/facts/", "/facts/how-we-review/"} <= paths
     assert {f"/facts/{slug}/" for slug in SEEDED} <= paths
     assert listed.get_absolute_url() in paths
     assert hidden.get_absolute_url() not in paths

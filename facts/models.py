@@ -74,7 +74,8 @@ SECTION_DESCRIPTIONS = {
 
 class Article(models.Model):
     class Section(models.TextChoices):
-        # In the order of the facts index: help first, then families.
+        # The facts index lists the sections in this order: the most urgent
+        # first, then what a family member looks for.
         HELP = "help", "Overdose and getting help now"
         HELPING = "helping", "Helping someone"
         TREATMENT = "treatment", "Treatment"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_tasks_db",
     "portal",
     "treatment",
     "facts",
@@ -152,9 +153,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # have no inquiry email. Until it is set those messages wait, unsent, in admin.
 INQUIRY_STAFF_EMAIL = os.environ.get("INQUIRY_STAFF_EMAIL", "")
 
-# Django ships no task worker: the immediate backend runs a task in-process when
-# it is enqueued (for inquiry emails, right after the inquiry is committed).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Work that must not hold up a visitor's request (emails, large imports) is a
+# Django task, stored in the database and run by `manage.py db_worker`
+# (django-tasks-db, by the author of Django's tasks framework).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -18,3 +18,6 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
+# Tests run tasks in-process when they are enqueued; tests of the worker path
+# switch to the database backend themselves.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("facts", "0004_pages_loaded_by_the_old_migration"),
+        ("facts", "0005_pages_loaded_by_the_old_migration"),
     ]
 
     operations = [migrations.RunPython(create_group, delete_group)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("facts", "0002_load_articles"),
+        ("facts", "0003_article_sections_for_families"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -97,20 +97,6 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 help_text="Markdown: ## for headings, - for lists, [words](/link/) for links. Phone numbers such as 911, 988 or 1-800-662-4357 become tap-to-call links by themselves. Images, scripts and styles are removed.",
                 verbose_name="text",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="section",
-            field=models.CharField(
-                choices=[
-                    ("help", "Overdose and getting help now"),
-                    ("helping", "Helping someone"),
-                    ("treatment", "Treatment"),
-                    ("living", "Recovery and health"),
-                    ("heroin", "Heroin and its effects"),
-                ],
-                max_length=20,
             ),
         ),
         migrations.AlterField(

@@ -13,7 +13,7 @@ from tests.test_search import maryland, names  # noqa: F401 (maryland: a fixture
 from treatment.models import Service
 from treatment.models.versions import directory_changed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+pytestmark = pytest.mark.django_db
 
 OPTION = re.compile(r'<option value="([^"]*)">')
 

@@ -12,10 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, open_page, screenshot
 from treatment.models import Provider
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("fresh_rate_limits"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VIEWPORTS = ["phone_page", "desktop_page"]
 FIRST_SCREENS = 900  # px: the results heading and first card must start above

@@ -440,6 +440,7 @@ def test_look_for_more_returns_to_the_visitors_own_search(client, make_provider)
         "javascript:alert(1)",
         "/admin/",
         "/treatment/harbor/",
+        "/treatment/",  # no search to go back to: the confirmation offers a new one
     ],
 )
 def test_only_this_sites_search_is_carried_to_the_confirmation(

@@ -40,9 +40,11 @@ def provider_detail(request, slug):
         Provider.objects.published().with_services(), slug=slug
     )
     page_url = request.build_absolute_uri(provider.get_absolute_url())
+    own_search = search_from_referer(request)
     context = {
         "provider": provider,
-        "back_to_search": search_url_from_referer(request),
+        "own_search": own_search,  # carried to the inquiry's confirmation
+        "back_to_search": own_search or reverse("treatment:search"),
         "json_ld": medical_clinic_json_ld(request, provider),
         "inquiry_form": InquiryForm(provider=provider),
         "directions": directions(provider),
@@ -92,14 +94,13 @@ def listing_text(provider, page_url):
     return "\n".join(line for line in lines if line)
 
 
-def search_url_from_referer(request):
+def search_from_referer(request):
     """The visitor's own search when they came from one on this site (the
-    referrer is sent only within the site), else a new search."""
+    referrer is sent only within the site), else None."""
     referer = urlsplit(request.headers.get("referer", ""))
-    own_search = referer.netloc == request.get_host() and own_search_url(
-        urlunsplit(("", "", referer.path, referer.query, ""))
-    )
-    return own_search or reverse("treatment:search")
+    if referer.netloc != request.get_host():
+        return None
+    return own_search_url(urlunsplit(("", "", referer.path, referer.query, "")))
 
 
 def medical_clinic_json_ld(request, provider):

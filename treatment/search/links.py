@@ -81,10 +81,10 @@ def clear_all_query(filterset):
 
 
 def own_search_url(value):
-    """`value` when it is a link to this site's search page, as a path and a
+    """`value` when it is a search on this site's search page, as its path and
     re-encoded query (so nothing but search parameters), else None."""
     parts = urlsplit(value or "")
     if parts.scheme or parts.netloc or parts.path != reverse("treatment:search"):
         return None
     query = QueryDict(parts.query).urlencode()
-    return f"{parts.path}?{query}" if query else parts.path
+    return f"{parts.path}?{query}" if query else None

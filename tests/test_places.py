@@ -73,6 +73,7 @@ PLACES = [
     ("2120", Problem.NOT_A_ZIP, []),
     ("212", Problem.NOT_A_ZIP, []),
     ("near me", Problem.HERE, []),
+    ("ME", Problem.STATE_ONLY, []),
     ("!!!", Problem.NOT_A_PLACE, []),
     ("39.2904,-76.6122", "Baltimore, MD", []),
     ("91,-76", Problem.NOT_A_PLACE, []),

@@ -237,8 +237,11 @@ def look_up_place(text):
     if ONLY_DIGITS.fullmatch(text):
         return PlaceLookup(text, problem=Problem.NOT_A_ZIP)
     words = _without_country(name_key(text))
-    if " ".join(_trimmed(words)) in HERE or not words:
-        return PlaceLookup(text, problem=Problem.HERE if words else Problem.NOT_A_PLACE)
+    if not words:
+        return PlaceLookup(text, problem=Problem.NOT_A_PLACE)
+    # "near me" asks for the device's position; "ME" alone is Maine.
+    if " ".join(_trimmed(words)) in HERE and words != ("me",):
+        return PlaceLookup(text, problem=Problem.HERE)
     state, city_words = _split_state(words)
     if state == "DC" and not _trimmed(city_words):
         city_words = ("washington",)  # the District is its city

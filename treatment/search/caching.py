@@ -1,18 +1,15 @@
 """What search keeps in the cache, and the version its keys carry.
 
-Cached counts, pages and cards are keyed by the directory's version, so a
+Cached cards and filter panels are keyed by the directory's version, so a
 change is seen at once; the timeout only frees the memory of outdated entries."""
 
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from django.core.cache import cache
 from django.template.loader import get_template
 
 from treatment.models import DirectoryVersion
-from treatment.search.facets import facet_counts
-from treatment.search.query import page_rows
 
 SEARCH_CACHE_SECONDS = 60 * 60
 
@@ -37,35 +34,3 @@ def code_version():
     for name in ("treatment/search.html", "includes/provider_status.html"):
         digest.update(get_template(name).template.source.encode())
     return digest.hexdigest()[:12]
-
-
-def cached_facet_counts(filterset, version):
-    """facet_counts(), from the cache until the directory next changes."""
-    if version is None:
-        return facet_counts(filterset)
-    return cache.get_or_set(
-        f"directory-counts:{version}:{filterset.counts_key}",
-        lambda: facet_counts(filterset),
-        SEARCH_CACHE_SECONDS,
-    )
-
-
-def cached_page_rows(filterset, summary, number, version):
-    """[(provider id, distance or None, provider or None)] of this page, nearest
-    first or in the sort chosen; kept in the cache, as the counts are, until the
-    directory changes. The providers come along only when the page was read."""
-    if version is None:
-        return page_rows(filterset, summary, number)
-    key = (
-        f"directory-page:{version}:{filterset.counts_key}:"
-        f"{filterset.chosen_sort}:{number}"
-    )
-    rows = cache.get(key)
-    if rows is None:
-        rows = page_rows(filterset, summary, number)
-        cache.set(
-            key,
-            [(pk, distance, None) for pk, distance, _ in rows],
-            SEARCH_CACHE_SECONDS,
-        )
-    return rows

@@ -14,7 +14,7 @@ from django.db.models import F
 from treatment.geo import resolve_place
 from treatment.models import Provider, Service
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
-from treatment.search.query import MilesFrom, offers_any, within_miles
+from treatment.search.query import near, offers_any
 
 DEFAULT_RADIUS = "25"
 RADIUS_CHOICES = [
@@ -134,14 +134,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_near(self, queryset, name, place):
         if place is None:
             return queryset
-        queryset = (
-            queryset.exclude(latitude=None)
-            .exclude(longitude=None)
-            .annotate(distance=MilesFrom(place.latitude, place.longitude))
-        )
-        if self.radius_miles is None:
-            return queryset
-        return within_miles(queryset, place, self.radius_miles)
+        return near(queryset, place, self.radius_miles)
 
     def filter_text(self, queryset, name, value):
         return every_word(queryset, value, PROVIDER_FIELDS)

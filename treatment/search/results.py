@@ -7,14 +7,11 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from treatment.models import Provider
-from treatment.search.caching import (
-    SEARCH_CACHE_SECONDS,
-    cache_version,
-    cached_facet_counts,
-    cached_page_rows,
-)
+from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version
 from treatment.search.cards import result_cards
-from treatment.search.facets import GroupFacet, Option
+from treatment.search.facets import group_facets
+from treatment.search.index import directory_index
+from treatment.search.index_search import IndexSearch
 from treatment.search.params import (
     DirectoryFilter,
     cached_directory_filter,
@@ -23,38 +20,42 @@ from treatment.search.params import (
     page_number,
 )
 from treatment.search.query import PER_PAGE
+from treatment.search.sql_search import SqlSearch
 
 
 @dataclass
 class SearchResults:
     filterset: DirectoryFilter
+    answer: IndexSearch | SqlSearch
     page: object
-    total: int
-    accepting_count: int
-    counts: dict  # {service id: providers}
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
+
+    @property
+    def total(self):
+        return self.answer.total
+
+    @property
+    def accepting_count(self):
+        return self.answer.accepting
 
     @cached_property
     def facets(self):
         """The filter options with their counts, read only when the cached
         filter panel is not found."""
-        chosen = self.filterset.cleaned
-        return [
-            GroupFacet(
-                group,
-                [
-                    Option(
-                        service.slug,
-                        service.name,
-                        self.counts.get(service.pk, 0),
-                        service.slug in chosen.get(group.key, []),
-                    )
-                    for service in group.services
-                ],
-            )
-            for group in self.filterset.groups
-        ]
+        return group_facets(self.filterset, self.answer.counts)
+
+    @cached_property
+    def wider_totals(self):
+        """[(radius value, total)] at each distance wider than the chosen one:
+        e.g. [("50", 3), ("100", 7), ("any", 12)]."""
+        return self.answer.wider_totals()
+
+    @cached_property
+    def totals_without(self):
+        """[(parameter, value, label, total)]: for each filter option chosen,
+        and "accepting", the total were that one choice undone."""
+        return self.answer.totals_without()
 
     @property
     def cache_seconds(self):
@@ -73,26 +74,26 @@ def search_directory(params):
     else:
         filterset_class = cached_directory_filter(version)
     filterset = filterset_class(params, queryset=Provider.objects.published())
-    summary, counts = cached_facet_counts(filterset, version)
+    if version is None:
+        answer = SqlSearch(filterset)
+    else:
+        answer = IndexSearch(directory_index(version), filterset)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]
     number, page_notice = page_number(params.get("page"))
     paginator = Paginator((), PER_PAGE)  # the page's rows are read below
-    paginator.count = summary["total"]  # already counted with the facets
+    paginator.count = answer.total
     if page_notice:
         notices.append(page_notice)
     if number > paginator.num_pages:
         raise Http404("There is no such page of results.")
 
-    rows = cached_page_rows(filterset, summary, number, version)
-    cards = result_cards(rows, filterset.groups, version)
+    cards = result_cards(answer.page_rows(number), filterset.groups, version)
     return SearchResults(
         filterset=filterset,
+        answer=answer,
         page=Page(cards, number, paginator),
-        total=summary["total"],
-        accepting_count=summary["accepting"],
-        counts=counts,
         notices=notices,
         version=version,
     )

@@ -3,8 +3,9 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.utils.text import slugify
 
-from treatment.models import Provider
+from treatment.models import Provider, Service, ServiceCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +351,23 @@ def test_search_page_runs_at_most_six_queries(
     with django_assert_max_num_queries(6):
         response = client.get("/treatment/", params)
     assert response.status_code == 200
+
+
+def test_a_new_category_with_the_default_order_is_one_filter_group(
+    client, make_provider
+):
+    """Staff add a category in admin and leave its order at 0, as the first
+    category's is: each category is still one group in the panel."""
+    extra = ServiceCategory.objects.create(slug="extras", name="Extras")
+    for order, name in enumerate(["Art therapy", "Yoga"]):
+        Service.objects.create(
+            slug=slugify(name), name=name, category=extra, order=order
+        )
+    make_provider(services=["outpatient", "yoga"])
+    html = client.get("/treatment/").content.decode()
+    legends = re.findall(r'<legend class="visually-hidden">([^<]+)<', html)
+    assert len(legends) == len(set(legends))
+    assert "Extras" in legends and "Type of care" in legends
+    extras = html[html.index(">Extras<") :]
+    extras = extras[: extras.index("</fieldset>")]
+    assert 'value="art-therapy"' in extras and 'value="yoga"' in extras

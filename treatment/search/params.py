@@ -225,29 +225,33 @@ class DirectoryFilter(django_filters.FilterSet):
 
 
 def filter_groups():
-    """The checkbox groups, from the taxonomy, in one query."""
-    groups, current = [], None
-    telehealth = []
-    for service in Service.objects.select_related("category"):
+    """The checkbox groups, from the taxonomy, in one query: a group per
+    category, in the categories' order, then telehealth on its own."""
+    groups, telehealth = {}, []
+    services = Service.objects.select_related("category").order_by(
+        "category__order", "category__name", "category_id", "order", "name"
+    )
+    for service in services:
         if service.slug == TELEHEALTH:
             telehealth.append(service)
             continue
         category = service.category
-        if current is None or current.key != category.slug:
-            current = FilterGroup(
+        if category.pk not in groups:
+            groups[category.pk] = FilterGroup(
                 category.slug,
                 category.name,
                 [],
                 category.description,
                 category.facts_path,
             )
-            groups.append(current)
-        current.services.append(service)
-    for service in telehealth:
-        groups.append(
+        groups[category.pk].services.append(service)
+    return [
+        *groups.values(),
+        *[
             FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
-        )
-    return groups
+            for service in telehealth
+        ],
+    ]
 
 
 def directory_filter(groups):

@@ -9,7 +9,13 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from treatment.models import DirectoryVersion, Provider, Service
+from treatment.models import (
+    DirectoryVersion,
+    Provider,
+    ProviderServices,
+    Service,
+    ServiceCategory,
+)
 from treatment.search.caching import cache_version
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +102,10 @@ def methadone():
     return Service.objects.get(slug="methadone")
 
 
+def unlink_in_bulk(clinic):
+    ProviderServices.objects.filter(provider=clinic).delete()
+
+
 @pytest.mark.parametrize(
     "change, expected",
     [
@@ -104,8 +114,16 @@ def methadone():
         (lambda clinic: clinic.delete(), (0, 0)),
         (lambda clinic: clinic.services.remove(methadone()), (0, 0)),
         (import_another_methadone_clinic, (2, 2)),
+        (unlink_in_bulk, (0, 0)),
     ],
-    ids=["save", "queryset-update", "delete", "services-remove", "bulk-create"],
+    ids=[
+        "save",
+        "queryset-update",
+        "delete",
+        "services-remove",
+        "bulk-create",
+        "links-bulk-delete",
+    ],
 )
 def test_every_kind_of_change_shows_at_once(
     client, clinic, committed, change, expected
@@ -135,6 +153,42 @@ def test_a_renamed_service_shows_at_once(client, clinic, committed):
         service.save()
     html = client.get("/treatment/", SEARCH).content.decode()
     assert "Methadone (liquid) <span" in html
+
+
+def test_links_created_in_bulk_show_at_once(client, clinic, committed):
+    with committed():
+        other = Provider.objects.create(
+            name="Other Place",
+            slug="other-place",
+            city="Baltimore",
+            state="MD",
+            zip_code="21201",
+            latitude=39.29,
+            longitude=-76.62,
+            is_published=True,
+        )
+    assert counts(client) == (1, 1)
+    with committed():  # only the link table is written
+        ProviderServices.objects.bulk_create(
+            [ProviderServices(provider=other, service=methadone())]
+        )
+    assert counts(client) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "model, slug, new_name",
+    [
+        (Service, "medicaid", "Medicaid (any state)"),
+        (ServiceCategory, "payment", "Paying"),
+    ],
+)
+def test_taxonomy_updated_in_bulk_shows_at_once(
+    client, clinic, committed, model, slug, new_name
+):
+    assert new_name not in client.get("/treatment/", SEARCH).content.decode()
+    with committed():
+        model.objects.filter(slug=slug).update(name=new_name)
+    assert new_name in client.get("/treatment/", SEARCH).content.decode()
 
 
 def test_a_change_to_a_service_gives_a_new_version(clinic, committed):

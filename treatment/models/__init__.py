@@ -6,7 +6,7 @@ visitors send). Models import no views, forms or file formats.
 """
 
 from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
-from treatment.models.providers import Provider, ProviderQuerySet
+from treatment.models.providers import Provider, ProviderQuerySet, ProviderServices
 from treatment.models.reports import ListingReport, ListingReportQuerySet
 from treatment.models.taxonomy import Service, ServiceCategory
 from treatment.models.versions import (
@@ -25,6 +25,7 @@ __all__ = [
     "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
+    "ProviderServices",
     "Service",
     "ServiceCategory",
     "directory_changed",

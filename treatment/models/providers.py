@@ -6,24 +6,12 @@ from django.urls import reverse
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models.taxonomy import Service
-from treatment.models.versions import directory_changed
+from treatment.models.versions import DirectoryQuerySet
 
 
-class ProviderQuerySet(models.QuerySet):
+class ProviderQuerySet(DirectoryQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    # Bulk writes send no signals, so they mark the directory changed themselves
-    # (bulk_update goes through update).
-    def update(self, **kwargs):
-        updated = super().update(**kwargs)
-        directory_changed()
-        return updated
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        directory_changed()
-        return created
 
     def with_services(self):
         """Services in display order, category included, in one extra query."""
@@ -153,3 +141,12 @@ class Provider(models.Model):
         for service in self.services.all():
             grouped.setdefault(service.category, []).append(service)
         return list(grouped.items())
+
+
+# The provider-services links: the table Django makes for the services field
+# (so that admin edits the field itself). Its bulk writes, the importers'
+# and the related manager's add, remove and set among them, mark the
+# directory changed like every other write to it.
+ProviderServices = Provider.services.through
+ProviderServices._meta.local_managers.clear()
+DirectoryQuerySet.as_manager().contribute_to_class(ProviderServices, "objects")

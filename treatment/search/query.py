@@ -6,10 +6,9 @@ import math
 from django.db.models import Exists, F, FloatField, Func, OuterRef
 
 from treatment.geo import EARTH_RADIUS_MILES, bounding_box
-from treatment.models import Provider
+from treatment.models import ProviderServices
 
 PER_PAGE = 20
-ProviderServices = Provider.services.through
 
 
 class MilesFrom(Func):

@@ -16,7 +16,11 @@ from treatment.models import (
     Service,
     ServiceCategory,
 )
-from treatment.search.caching import cache_version
+from treatment.search.caching import (
+    RELEASE_PARTS,
+    cache_version,
+    release_fingerprint,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +58,8 @@ def test_cards_missing_from_the_cache_are_read_and_rendered_again(
     client, clinic, django_assert_num_queries
 ):
     assert "Harbor Clinic" in card(client)
-    cache.delete(f"directory-card:{cache_version()}:{clinic.pk}")
+    version = cache_version(DirectoryVersion.current())
+    cache.delete(f"directory-card:{version}:{clinic.pk}")
     with django_assert_num_queries(3):  # the version, the providers, their services
         assert "Harbor Clinic" in card(client)
 
@@ -231,14 +236,31 @@ def test_each_search_shows_its_own_distance_on_a_cached_card(client, clinic):
     assert "Less than 0.1" not in far and " miles away" in far
 
 
-def test_a_release_with_other_search_code_reads_nothing_cached_before_it(
+def test_a_release_with_other_code_reads_nothing_cached_before_it(
     client, clinic, monkeypatch, django_assert_num_queries
 ):
     assert counts(client) == (1, 1)
-    monkeypatch.setattr("treatment.search.caching.code_version", lambda: "next-release")
-    # The version, the taxonomy, the counts (two queries), the page, its services.
-    with django_assert_num_queries(6):
+    monkeypatch.setattr("treatment.search.caching.release_id", lambda: "next-release")
+    # The version, then the cards: their providers and services.
+    with django_assert_num_queries(3):
         assert counts(client) == (1, 1)
+
+
+def test_the_release_id_changes_with_any_file_a_deploy_brings(tmp_path):
+    for name in RELEASE_PARTS[1:]:
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / "module.py").write_text("A = 1\n")
+    (tmp_path / "pyproject.toml").write_text('dependencies = ["Django==6.1.3"]\n')
+    (tmp_path / "tests").mkdir()
+    first = release_fingerprint(tmp_path)
+    (tmp_path / "tests" / "test_more.py").write_text("")  # not deployed
+    assert release_fingerprint(tmp_path) == first
+    for changed in ["portal/sub/module.py", "templates/sub/module.py"]:
+        (tmp_path / changed).write_text("A = 2\n")
+        assert release_fingerprint(tmp_path) != first
+        first = release_fingerprint(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('dependencies = ["Django==6.1.4"]\n')
+    assert release_fingerprint(tmp_path) != first
 
 
 def test_applying_migrations_gives_a_new_version(clinic):

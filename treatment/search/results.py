@@ -6,7 +6,7 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 
-from treatment.models import Provider
+from treatment.models import DirectoryVersion, Provider
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version
 from treatment.search.cards import result_cards
 from treatment.search.facets import group_facets
@@ -68,16 +68,17 @@ def search_directory(params):
 
     Raises Http404 for a page number past the last page.
     """
-    version = cache_version()
-    if version is None:
+    directory_version = DirectoryVersion.current()
+    if directory_version is None:  # nothing to key an index or a cache to
         filterset_class = directory_filter(filter_groups())
     else:
-        filterset_class = cached_directory_filter(version)
+        filterset_class = cached_directory_filter(directory_version)
     filterset = filterset_class(params, queryset=Provider.objects.published())
-    if version is None:
+    if directory_version is None:
         answer = SqlSearch(filterset)
     else:
-        answer = IndexSearch(directory_index(version), filterset)
+        answer = IndexSearch(directory_index(directory_version), filterset)
+    version = cache_version(directory_version)
     notices = [
         message for errors in filterset.form.errors.values() for message in errors
     ]

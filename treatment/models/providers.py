@@ -1,5 +1,7 @@
 """Providers: one treatment site each, with its services and map point."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -82,6 +84,12 @@ class Provider(models.Model):
         null=True,
         blank=True,
         help_text="When staff last confirmed the listing with the provider.",
+    )
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The listing's id for other systems (the HSDS API). Never changes.",
     )
     source = models.CharField(max_length=20, choices=Source, default=Source.MANUAL)
     source_id = models.CharField(

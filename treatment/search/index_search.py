@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from treatment.geo import EARTH_RADIUS_MILES, bounding_box
+from treatment.models import Provider
 from treatment.search.index import popcount
 from treatment.search.keywords import PROVIDER_FIELDS, every_word
 from treatment.search.params import RADIUS_MILES
@@ -71,10 +72,11 @@ class IndexSearch:
         )
         return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
-    def results_bits(self, candidates, groups):
-        bits = self.index.bits(candidates)
-        for key in groups:
-            bits = bits & self.group_bits[key]
+    def narrowed(self, bits, leaving_out=None):
+        """These candidates with every chosen group's filter applied but one."""
+        for key, group in self.group_bits.items():
+            if key != leaving_out:
+                bits = bits & group
         return bits
 
     # What the page shows.
@@ -85,10 +87,7 @@ class IndexSearch:
 
     @cached_property
     def results(self):
-        bits = self.candidate_bits
-        for group in self.group_bits.values():
-            bits = bits & group
-        return bits
+        return self.narrowed(self.candidate_bits)
 
     @cached_property
     def total(self):
@@ -111,11 +110,7 @@ class IndexSearch:
         }
         among = {None: self.results}
         for key in self.chosen:
-            bits = self.candidate_bits
-            for other, group in self.group_bits.items():
-                if other != key:
-                    bits = bits & group
-            among[key] = bits
+            among[key] = self.narrowed(self.candidate_bits, leaving_out=key)
         ids = list(index.service_rows)
         within = np.stack([among[chosen_groups.get(pk)] for pk in ids]) if ids else 0
         counts = np.bitwise_count(index.services & within).sum(axis=1)
@@ -156,42 +151,34 @@ class IndexSearch:
         if self.place is None or chosen is None:
             return []
         wider = [miles for miles in RADIUS_MILES if miles > chosen]
-        totals = []
+        everywhere = self.narrowed(self.index.bits(self.candidates(None)))
+        totals = [("any", popcount(everywhere))]
         if wider:
-            anywhere = self.index.mask(
-                self.results_bits(self.candidates(None), self.chosen)
-            )
             rows, distances = self.in_box(wider[-1])
-            distances = distances[anywhere[rows]]
-            totals = [(str(miles), int((distances <= miles).sum())) for miles in wider]
-        everywhere = self.results_bits(self.candidates(None), self.chosen)
-        return [*totals, ("any", popcount(everywhere))]
+            distances = distances[self.index.mask(everywhere)[rows]]
+            totals[:0] = [(str(m), int((distances <= m).sum())) for m in wider]
+        return totals
 
     def totals_without(self):
         """[(parameter, value, label, total)] for each choice made among the
         filter groups and "accepting": the total were it undone."""
-        filterset, candidates = self.filterset, self.candidate_bits
+        filterset, index = self.filterset, self.index
         totals = []
         for key, ids in self.chosen.items():
-            group = filterset.group(key)
-            names = {service.pk: service for service in group.services}
-            others = [other for other in self.chosen if other != key]
-            bits = candidates
-            for other in others:
-                bits = bits & self.group_bits[other]
+            services = {
+                service.pk: service for service in filterset.group(key).services
+            }
+            others = self.narrowed(self.candidate_bits, leaving_out=key)
             for pk in ids:
-                rest = [other_pk for other_pk in ids if other_pk != pk]
-                undone = bits & self.index.offering(rest) if rest else bits
-                service = names[pk]
+                rest = [other for other in ids if other != pk]
+                undone = others & index.offering(rest) if rest else others
+                service = services[pk]
                 totals.append((key, service.slug, service.name, popcount(undone)))
         if filterset.cleaned.get("accepting"):
-            without = self.index.bits(
-                self.candidates(filterset.radius_miles, accepting=False)
-            )
-            for bits in self.group_bits.values():
-                without = without & bits
+            anyone = self.candidates(filterset.radius_miles, accepting=False)
             label = filterset.filters["accepting"].label
-            totals.append(("accepting", "true", label, popcount(without)))
+            total = popcount(self.narrowed(index.bits(anyone)))
+            totals.append(("accepting", "true", label, total))
         return totals
 
 
@@ -207,8 +194,6 @@ def first_in_order(rows, keys, count):
 
 def matching_ids(text):
     """The published providers whose name, city or description has every word."""
-    from treatment.models import Provider
-
     return list(
         every_word(Provider.objects.published(), text, PROVIDER_FIELDS).values_list(
             "pk", flat=True

@@ -24,6 +24,7 @@ checkbox is the popcount of the results AND that mask.
 from functools import lru_cache
 
 import numpy as np
+from django.db import connection
 from django.db.models import CharField, StringAgg, Value
 from django.db.models.functions import Cast
 
@@ -37,28 +38,32 @@ class DirectoryIndex:
     """The published directory in arrays, as it was at `version`."""
 
     def __init__(self, version, rows, service_ids):
-        """rows: (id, latitude, longitude, accepting?, verified day number or
-        -1) in name order; service_ids: {service id: [provider ids]}."""
+        """rows: (id, latitude, longitude, accepting status, day last verified
+        or None) in name order; service_ids: {service id: provider ids}."""
         self.version = version
         self.size = len(rows)
         self.words = (self.size + 63) // 64
-        columns = list(zip(*rows, strict=True)) or [()] * 5
-        self.pks = np.array(columns[0], dtype=np.int64)
-        latitude = np.array(columns[1], dtype=np.float64)
-        longitude = np.array(columns[2], dtype=np.float64)
-        self.latitude, self.longitude = latitude, longitude
-        self.latitude_radians = np.radians(latitude)
-        self.longitude_radians = np.radians(longitude)
+        pks, latitude, longitude, status, verified = (
+            list(zip(*rows, strict=True)) or [()] * 5
+        )
+        self.pks = np.array(pks, dtype=np.int64)
+        self.latitude = np.array(latitude, dtype=np.float64)
+        self.longitude = np.array(longitude, dtype=np.float64)
+        self.latitude_radians = np.radians(self.latitude)
+        self.longitude_radians = np.radians(self.longitude)
         self.cos_latitude = np.cos(self.latitude_radians)
-        self.located = ~(np.isnan(latitude) | np.isnan(longitude))
-        self.accepting = np.array(columns[3], dtype=bool)
-        verified = np.array(columns[4], dtype=np.int64)
+        self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
+        self.accepting = np.array(status, dtype=object) == Provider.Status.ACCEPTING
         # Most recently verified first, never-verified last, then by name.
-        by_verified = np.lexsort((np.arange(self.size), verified < 0, -verified))
+        days = np.array(verified, dtype="datetime64[D]")
+        by_verified = np.lexsort(
+            (np.arange(self.size), -days.astype(np.int64), np.isnat(days))
+        )
         self.verified_rank = np.empty(self.size, dtype=np.int64)
         self.verified_rank[by_verified] = np.arange(self.size)
-        self.pk_order = np.argsort(self.pks)
-        self.sorted_pks = self.pks[self.pk_order]
+        # Each id's position, -1 for ids not published: a lookup by indexing.
+        self.position_of = np.full(int(self.pks.max(initial=0)) + 1, -1, dtype=np.int32)
+        self.position_of[self.pks] = np.arange(self.size, dtype=np.int32)
         self.service_rows = {pk: row for row, pk in enumerate(service_ids)}
         self.services = np.zeros((len(service_ids), self.words), dtype=np.uint64)
         for row, ids in enumerate(service_ids.values()):
@@ -68,11 +73,10 @@ class DirectoryIndex:
     def mask_of(self, pks):
         """A bool mask of the positions of these provider ids (unknown ids,
         such as unpublished providers', are left out)."""
+        pks = np.asarray(pks, dtype=np.int64)
+        positions = self.position_of[pks[pks < len(self.position_of)]]
         mask = np.zeros(self.size, dtype=bool)
-        if self.size:
-            pks = np.asarray(pks, dtype=np.int64)
-            at = np.minimum(np.searchsorted(self.sorted_pks, pks), self.size - 1)
-            mask[self.pk_order[at[self.sorted_pks[at] == pks]]] = True
+        mask[positions[positions >= 0]] = True
         return mask
 
     def bits(self, mask):
@@ -111,20 +115,20 @@ def popcount(bits):
 
 
 def build_index(version):
-    """Read the published directory into a DirectoryIndex: two queries."""
-    rows = [
-        (
-            pk,
-            latitude,
-            longitude,
-            status == Provider.Status.ACCEPTING,
-            verified_on.toordinal() if verified_on else -1,
-        )
-        for pk, latitude, longitude, status, verified_on in Provider.objects.published()
+    """Read the published directory into a DirectoryIndex: two queries, whose
+    rows numpy converts (Django's per-value converters cost more than the
+    reading)."""
+    providers = (
+        Provider.objects.published()
         .order_by("name", "pk")
-        .values_list("pk", "latitude", "longitude", "accepting_status", "verified_on")
-        .iterator(chunk_size=10000)
-    ]
+        .values_list(
+            "pk",
+            "latitude",
+            "longitude",
+            "accepting_status",
+            Cast("verified_on", CharField()),  # as text: SQLite's driver
+        )  # would parse each date, where numpy parses them all at once
+    )
     # One row per service with its providers' ids as text: far fewer Python
     # objects than a row per pair, and numpy parses the text in C.
     offered = (
@@ -135,9 +139,17 @@ def build_index(version):
     )
     service_ids = {
         service_id: np.fromstring(ids, dtype=np.int64, sep=",")
-        for service_id, ids in offered
+        for service_id, ids in raw_rows(offered)
     }
-    return DirectoryIndex(version, rows, service_ids)
+    return DirectoryIndex(version, raw_rows(providers), service_ids)
+
+
+def raw_rows(queryset):
+    """The queryset's rows as the database driver gives them."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @lru_cache(maxsize=1)

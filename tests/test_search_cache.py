@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils.text import slugify
 
 from treatment.models import (
     DirectoryVersion,
@@ -83,21 +84,21 @@ def unpublish_in_bulk(clinic):  # as the admin's "Unpublish" action does
     Provider.objects.filter(pk=clinic.pk).update(is_published=False)
 
 
-def import_another_methadone_clinic(clinic):  # as the importers do
-    (new,) = Provider.objects.bulk_create(
-        [
-            Provider(
-                name="New Place",
-                slug="new-place",
-                city="Baltimore",
-                state="MD",
-                zip_code="21201",
-                latitude=39.29,
-                longitude=-76.62,
-                is_published=True,
-            )
-        ]
+def another_clinic(name):
+    return Provider(
+        name=name,
+        slug=slugify(name),
+        city="Baltimore",
+        state="MD",
+        zip_code="21201",
+        latitude=39.29,
+        longitude=-76.62,
+        is_published=True,
     )
+
+
+def import_another_methadone_clinic(clinic):  # as the importers do
+    (new,) = Provider.objects.bulk_create([another_clinic("New Place")])
     Provider.services.through.objects.bulk_create(
         [Provider.services.through(provider=new, service=methadone())]
     )
@@ -162,16 +163,8 @@ def test_a_renamed_service_shows_at_once(client, clinic, committed):
 
 def test_links_created_in_bulk_show_at_once(client, clinic, committed):
     with committed():
-        other = Provider.objects.create(
-            name="Other Place",
-            slug="other-place",
-            city="Baltimore",
-            state="MD",
-            zip_code="21201",
-            latitude=39.29,
-            longitude=-76.62,
-            is_published=True,
-        )
+        other = another_clinic("Other Place")
+        other.save()
     assert counts(client) == (1, 1)
     with committed():  # only the link table is written
         ProviderServices.objects.bulk_create(

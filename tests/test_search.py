@@ -378,3 +378,30 @@ def test_a_new_category_with_the_default_order_is_one_filter_group(
     extras = html[html.index(">Extras<") :]
     extras = extras[: extras.index("</fieldset>")]
     assert 'value="art-therapy"' in extras and 'value="yoga"' in extras
+
+
+def test_totals_a_search_offers_when_it_finds_few(client, maryland):
+    """What each wider distance, and undoing each choice, would find."""
+    params = {
+        "near": "21201",
+        "radius": "10",
+        "medications": ["methadone", "naltrexone"],
+        "accepting": "true",
+        "q": "recovery",
+    }
+    results = client.get("/treatment/", params).context["results"]
+    assert results.total == 0
+    assert results.wider_totals == [("25", 0), ("50", 0), ("100", 0), ("any", 0)]
+    assert results.totals_without == [
+        ("q", "recovery", "recovery", 0),
+        ("medications", "methadone", "Methadone", 0),
+        ("medications", "naltrexone", "Naltrexone (pill)", 0),
+        ("accepting", "true", "Accepting new patients", 1),
+    ]
+    params["accepting"] = ""
+    results = client.get("/treatment/", params).context["results"]
+    assert results.total == 1  # Towson Recovery, 7 miles away
+    assert results.totals_without[0] == ("q", "recovery", "recovery", 1)
+    params["q"] = ""
+    results = client.get("/treatment/", params).context["results"]
+    assert results.wider_totals == [("25", 2), ("50", 2), ("100", 2), ("any", 3)]

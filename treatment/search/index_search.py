@@ -24,9 +24,10 @@ class IndexSearch:
 
     # The candidates: everything but the filter groups.
 
-    def candidates(self, miles, accepting=None):
+    def candidates(self, miles, accepting=None, keywords=True):
         """The mask of providers within `miles` (None: any distance) of the
-        place, if any, matching the keywords and, when chosen, accepting."""
+        place, if any, matching the keywords (unless told not to) and, when
+        chosen, accepting."""
         index, cleaned = self.index, self.filterset.cleaned
         if self.place is None:
             mask = np.ones(index.size, dtype=bool)
@@ -36,7 +37,7 @@ class IndexSearch:
             mask = np.zeros(index.size, dtype=bool)
             rows, distances = self.in_box(miles)
             mask[rows[distances <= miles]] = True
-        if cleaned.get("q"):
+        if keywords and cleaned.get("q"):
             mask &= index.mask(index.keyword_bits(cleaned["q"], matching_ids))
         if cleaned.get("accepting") if accepting is None else accepting:
             mask &= index.accepting
@@ -160,10 +161,17 @@ class IndexSearch:
         return totals
 
     def totals_without(self):
-        """[(parameter, value, label, total)] for each choice made among the
-        filter groups and "accepting": the total were it undone."""
+        """[(parameter, value, label, total)] for the keywords, each choice
+        made among the filter groups and "accepting": the total were it
+        undone."""
         filterset, index = self.filterset, self.index
+        radius, keywords = filterset.radius_miles, filterset.cleaned.get("q")
         totals = []
+        if keywords:
+            anything = self.candidates(radius, keywords=False)
+            totals.append(
+                ("q", keywords, keywords, popcount(self.narrowed(index.bits(anything))))
+            )
         for key, ids in self.chosen.items():
             services = {
                 service.pk: service for service in filterset.group(key).services
@@ -175,7 +183,7 @@ class IndexSearch:
                 service = services[pk]
                 totals.append((key, service.slug, service.name, popcount(undone)))
         if filterset.cleaned.get("accepting"):
-            anyone = self.candidates(filterset.radius_miles, accepting=False)
+            anyone = self.candidates(radius, accepting=False)
             label = filterset.filters["accepting"].label
             total = popcount(self.narrowed(index.bits(anyone)))
             totals.append(("accepting", "true", label, total))

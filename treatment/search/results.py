@@ -53,8 +53,8 @@ class SearchResults:
 
     @cached_property
     def totals_without(self):
-        """[(parameter, value, label, total)]: for each filter option chosen,
-        and "accepting", the total were that one choice undone."""
+        """[(parameter, value, label, total)]: for the keywords, each filter
+        option chosen, and "accepting", the total were that one choice undone."""
         return self.answer.totals_without()
 
     @property

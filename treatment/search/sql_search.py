@@ -100,10 +100,14 @@ class SqlSearch:
         ] + [("any", near(others, filterset.place, None).count())]
 
     def totals_without(self):
-        """[(parameter, value, label, total)] for each choice made among the
-        filter groups and "accepting": the total were it undone."""
+        """[(parameter, value, label, total)] for the keywords, each choice
+        made among the filter groups and "accepting": the total were it
+        undone."""
         filterset = self.filterset
         totals = []
+        if keywords := filterset.cleaned.get("q"):
+            total = filterset.filtered(exclude=["q"]).count()
+            totals.append(("q", keywords, keywords, total))
         for key, ids in filterset.selected().items():
             names = {service.pk: service for service in filterset.group(key).services}
             others = filterset.filtered(exclude=[key])

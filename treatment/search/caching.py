@@ -1,17 +1,22 @@
 """What search keeps in the cache, and the version its keys carry.
 
-Cached cards and filter panels are keyed by the directory's version, so a
+Cached cards, filter panels and pages are keyed by the directory's version, so a
 change is seen at once, and by the release, so a deploy never reads what an
 earlier release cached in a shared cache; the timeout only frees the memory
-of outdated entries. Nothing else is cached: the directory index answers a
-first-time search about as fast as the cache would, and a cache that fails
-only costs the rendering again."""
+of outdated entries. A search's totals and page rows are kept too (under
+1 KB), so that a repeated search costs cache reads alone. A cache that fails
+only costs the work again."""
 
 import hashlib
+import math
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+
+from treatment.search.query import PER_PAGE
 
 SEARCH_CACHE_SECONDS = 60 * 60
 # What a release is made of: its code, templates and pinned dependencies.
@@ -41,3 +46,23 @@ def release_fingerprint(root):
                 digest.update(file.relative_to(root).as_posix().encode())
                 digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def cached_page(answer, filterset, number, version):
+    """(total, accepting, [(provider id, miles away or None, provider or
+    None)]) of this page of the search, from the cache while the directory's
+    version holds. Raises Http404 for a page number past the last page."""
+    key = (
+        f"directory-page:{version}:{filterset.counts_key}:"
+        f"{filterset.chosen_sort}:{number}"
+    )
+    found = cache.get(key) if version else None
+    if found is not None:
+        return found
+    if number > max(1, math.ceil(answer.total / PER_PAGE)):
+        raise Http404("There is no such page of results.")
+    found = (answer.total, answer.accepting, answer.page_rows(number))
+    if version:
+        rows = [(pk, miles, None) for pk, miles, _ in found[2]]
+        cache.set(key, (*found[:2], rows), SEARCH_CACHE_SECONDS)
+    return found

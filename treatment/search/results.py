@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404
 
 from treatment.models import DirectoryVersion, Provider
-from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version
+from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import result_cards
 from treatment.search.facets import group_facets
 from treatment.search.index import directory_index
@@ -28,16 +27,10 @@ class SearchResults:
     filterset: DirectoryFilter
     answer: IndexSearch | SqlSearch
     page: object
+    total: int
+    accepting_count: int
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
-
-    @property
-    def total(self):
-        return self.answer.total
-
-    @property
-    def accepting_count(self):
-        return self.answer.accepting
 
     @cached_property
     def facets(self):
@@ -83,18 +76,18 @@ def search_directory(params):
         message for errors in filterset.form.errors.values() for message in errors
     ]
     number, page_notice = page_number(params.get("page"))
-    paginator = Paginator((), PER_PAGE)  # the page's rows are read below
-    paginator.count = answer.total
     if page_notice:
         notices.append(page_notice)
-    if number > paginator.num_pages:
-        raise Http404("There is no such page of results.")
-
-    cards = result_cards(answer.page_rows(number), filterset.groups, version)
+    total, accepting, rows = cached_page(answer, filterset, number, version)
+    paginator = Paginator((), PER_PAGE)  # the page's rows are read above
+    paginator.count = total
+    cards = result_cards(rows, filterset.groups, version)
     return SearchResults(
         filterset=filterset,
         answer=answer,
         page=Page(cards, number, paginator),
+        total=total,
+        accepting_count=accepting,
         notices=notices,
         version=version,
     )

@@ -2,12 +2,24 @@
 
 taxonomy (categories and services), providers, versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
-visitors send). Models import no views, forms or file formats.
+visitors send), limits (what each client sent in the last hour). Models
+import no views, forms or file formats.
 """
 
-from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
+from treatment.models.inquiries import (
+    MESSAGE_MAX_LENGTH,
+    Inquiry,
+    InquiryEmailChange,
+    InquiryQuerySet,
+    Recipient,
+)
+from treatment.models.limits import SubmissionCount
 from treatment.models.providers import Provider, ProviderQuerySet, ProviderServices
-from treatment.models.reports import ListingReport, ListingReportQuerySet
+from treatment.models.reports import (
+    ListingReport,
+    VisitorReport,
+    VisitorReportQuerySet,
+)
 from treatment.models.taxonomy import Service, ServiceCategory
 from treatment.models.versions import (
     DirectoryVersion,
@@ -20,14 +32,18 @@ __all__ = [
     "MESSAGE_MAX_LENGTH",
     "DirectoryVersion",
     "Inquiry",
+    "InquiryEmailChange",
     "InquiryQuerySet",
     "ListingReport",
-    "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
     "ProviderServices",
+    "Recipient",
     "Service",
     "ServiceCategory",
+    "SubmissionCount",
+    "VisitorReport",
+    "VisitorReportQuerySet",
     "directory_changed",
     "directory_migrated",
     "new_directory_version",

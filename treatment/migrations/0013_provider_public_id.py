@@ -17,7 +17,7 @@ def give_public_ids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0010_us_phone_ascii_digits"),
+        ("treatment", "0012_submission_counts_and_plain_staff_wording"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """A search answered from the directory index: the same totals, counts,
-pages and "what if" totals as the plain SQL path (query.SqlSearch), which
-the property test holds it to."""
+pages and "what if" totals as the plain SQL path (sql_search.SqlSearch),
+which the property test holds it to."""
 
 import math
 from functools import cached_property
@@ -125,23 +125,17 @@ class IndexSearch:
         end = number * PER_PAGE
         if sort == "name":
             page = rows[end - PER_PAGE : end]
-            distances = self.miles_to(page) if self.place else None
         else:
             if sort == "distance":
                 keys = self.miles_to(rows)
             else:
                 keys = index.verified_rank[rows]
-            page, keys = first_in_order(rows, keys, end)
-            page, keys = page[end - PER_PAGE :], keys[end - PER_PAGE :]
-            if sort == "distance":
-                distances = keys
-            else:
-                distances = self.miles_to(page) if self.place else None
+            page = first_in_order(rows, keys, end)[end - PER_PAGE :]
+        if self.place is None:
+            return [(int(index.pks[row]), None, None) for row in page]
         return [
-            (int(index.pks[row]), None if distances is None else float(miles), None)
-            for row, miles in zip(
-                page, page if distances is None else distances, strict=True
-            )
+            (int(index.pks[row]), float(miles), None)
+            for row, miles in zip(page, self.miles_to(page), strict=True)
         ]
 
     # What the page could show with one choice undone.
@@ -191,13 +185,12 @@ class IndexSearch:
 
 
 def first_in_order(rows, keys, count):
-    """The first `count` rows by (key, position), and their keys."""
+    """The first `count` rows by (key, position)."""
     if count < len(keys):
         kth = np.partition(keys, count - 1)[count - 1]
         near = keys <= kth
         rows, keys = rows[near], keys[near]
-    order = np.lexsort((rows, keys))[:count]
-    return rows[order], keys[order]
+    return rows[np.lexsort((rows, keys))[:count]]
 
 
 def matching_ids(text):

@@ -1,6 +1,8 @@
 import itertools
 
 import pytest
+from django.db import connection
+from django.test import Client
 
 from treatment.models import Inquiry, Provider, Service
 
@@ -91,3 +93,25 @@ def make_inquiry(db):
         return Inquiry.objects.create(**(defaults | fields))
 
     return make
+
+
+class CommittingClient(Client):
+    """A test client that, before each request, runs the on-commit hooks of
+    the writes so far, as if each had been committed: the test's own
+    transaction never commits, so without this the directory never gets a
+    version and search never uses its index or cache."""
+
+    def request(self, **request):
+        hooks = connection.run_on_commit
+        while hooks:
+            _, callback, _ = hooks.pop(0)
+            callback()
+        return super().request(**request)
+
+
+@pytest.fixture(params=["uncommitted", "committed"])
+def search_client(request, db):
+    """Search tests run both ways: with the directory never committed (the
+    plain SQL path, nothing cached) and with every change committed (the
+    index, and the cache)."""
+    return Client() if request.param == "uncommitted" else CommittingClient()

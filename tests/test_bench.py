@@ -45,7 +45,13 @@ def test_bench_reports_every_page_and_leaves_the_configured_database_alone(
         assert result["queries"] <= 6
     assert report["cases"]["privacy"]["x_floor"] == 1.0
     assert report["cases"]["zip_25mi"]["status"] == 200
+    assert report["distinct_searches"] == 300
+    assert 0 < report["distinct_median_ms"] <= report["distinct_p95_ms"]
+    assert report["distinct_queries"] <= 6
+    assert report["searchable_again_ms"] > 0
+    assert report["peak_memory_mb"] > 0
     assert "median ms" in out.getvalue()
+    assert "300 different searches" in out.getvalue()
     assert list(Provider.objects.values_list("name", flat=True)) == ["Our Own Listing"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from treatment.interchange.hsds import ID_NAMESPACE
+from treatment.interchange.hsds import kind_id
 from treatment.models import Inquiry, Provider
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def get_page(client, path, **params):
 
 
 def hsds_id(kind, provider):
-    return str(uuid.uuid5(ID_NAMESPACE, f"{kind}/{provider.pk}"))
+    return kind_id(kind, provider)
 
 
 @pytest.fixture
@@ -188,6 +188,16 @@ def test_ids_are_stable_uuids(client, clinic):
     second = get_page(client, "/services")["contents"][0]["id"]
 
     assert first == second == hsds_id("service", clinic)
+
+
+def test_each_kind_has_its_own_valid_id_that_survives_edits(clinic):
+    ids = {kind: hsds_id(kind, clinic) for kind in ("organization", "service")}
+    assert len(set(ids.values())) == 2
+    assert all(uuid.UUID(value).version == 4 for value in ids.values())
+    clinic.name = "Renamed Clinic"
+    clinic.save()
+    clinic.refresh_from_db()
+    assert {kind: hsds_id(kind, clinic) for kind in ids} == ids
 
 
 def test_never_shows_inquiries_or_inquiry_emails(client, clinic):
@@ -363,6 +373,13 @@ def test_list_queries_do_not_grow_with_page_size(
         client.get(API + path, {"per_page": "5"})
 
 
-def test_detail_queries_are_fixed(client, clinic, django_assert_num_queries):
-    with django_assert_num_queries(3):  # published keys, provider, its services
-        client.get(f"{API}/services/{hsds_id('service', clinic)}")
+def test_detail_queries_are_fixed(
+    client, clinic, make_provider, django_assert_num_queries
+):
+    """The provider is found by its indexed public id, not by hashing every
+    published provider's key: two queries however large the directory."""
+    for _ in range(40):
+        make_provider()
+    with django_assert_num_queries(2):  # the provider, its services
+        data = get_json(client, f"/services/{hsds_id('service', clinic)}")
+    assert data["name"] == clinic.name

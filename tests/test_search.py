@@ -3,10 +3,17 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.utils.text import slugify
 
-from treatment.models import Provider
+from treatment.models import Provider, Service, ServiceCategory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(search_client):
+    return search_client
+
 
 RESULT_NAME = re.compile(r'<li class="result">\s*<h2><a href="[^"]+">([^<]+)</a>')
 
@@ -352,6 +359,54 @@ def test_search_page_runs_at_most_six_queries(
 ):
     for _ in range(30):
         make_provider(services=["methadone", "medicaid", "spanish", "outpatient"])
+    client.get("/privacy/")  # commits the writes, when the client commits
     with django_assert_max_num_queries(6):
         response = client.get("/treatment/", params)
     assert response.status_code == 200
+
+
+def test_a_new_category_with_the_default_order_is_one_filter_group(
+    client, make_provider
+):
+    """Staff add a category in admin and leave its order at 0, as the first
+    category's is: each category is still one group in the panel."""
+    extra = ServiceCategory.objects.create(slug="extras", name="Extras")
+    for order, name in enumerate(["Art therapy", "Yoga"]):
+        Service.objects.create(
+            slug=slugify(name), name=name, category=extra, order=order
+        )
+    make_provider(services=["outpatient", "yoga"])
+    html = client.get("/treatment/").content.decode()
+    legends = re.findall(r'<legend class="visually-hidden">([^<]+)<', html)
+    assert len(legends) == len(set(legends))
+    assert "Extras" in legends and "Type of care" in legends
+    extras = html[html.index(">Extras<") :]
+    extras = extras[: extras.index("</fieldset>")]
+    assert 'value="art-therapy"' in extras and 'value="yoga"' in extras
+
+
+def test_totals_a_search_offers_when_it_finds_few(client, maryland):
+    """What each wider distance, and undoing each choice, would find."""
+    params = {
+        "near": "21201",
+        "radius": "10",
+        "medications": ["methadone", "naltrexone"],
+        "accepting": "true",
+        "q": "recovery",
+    }
+    results = client.get("/treatment/", params).context["results"]
+    assert results.total == 0
+    assert results.wider_totals == [("25", 0), ("50", 0), ("100", 0), ("any", 0)]
+    assert results.totals_without == [
+        ("q", "recovery", "recovery", 0),
+        ("medications", "methadone", "Methadone", 0),
+        ("medications", "naltrexone", "Naltrexone (pill)", 0),
+        ("accepting", "true", "Accepting new patients", 1),
+    ]
+    params["accepting"] = ""
+    results = client.get("/treatment/", params).context["results"]
+    assert results.total == 1  # Towson Recovery, 7 miles away
+    assert results.totals_without[0] == ("q", "recovery", "recovery", 1)
+    params["q"] = ""
+    results = client.get("/treatment/", params).context["results"]
+    assert results.wider_totals == [("25", 2), ("50", 2), ("100", 2), ("any", 3)]

@@ -8,9 +8,20 @@ from django.core.cache import cache
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils.text import slugify
 
-from treatment.models import DirectoryVersion, Provider, Service
-from treatment.search.caching import cache_version
+from treatment.models import (
+    DirectoryVersion,
+    Provider,
+    ProviderServices,
+    Service,
+    ServiceCategory,
+)
+from treatment.search.caching import (
+    RELEASE_PARTS,
+    cache_version,
+    release_fingerprint,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +59,8 @@ def test_cards_missing_from_the_cache_are_read_and_rendered_again(
     client, clinic, django_assert_num_queries
 ):
     assert "Harbor Clinic" in card(client)
-    cache.delete(f"directory-card:{cache_version()}:{clinic.pk}")
+    version = cache_version(DirectoryVersion.current())
+    cache.delete(f"directory-card:{version}:{clinic.pk}")
     with django_assert_num_queries(3):  # the version, the providers, their services
         assert "Harbor Clinic" in card(client)
 
@@ -72,21 +84,21 @@ def unpublish_in_bulk(clinic):  # as the admin's "Unpublish" action does
     Provider.objects.filter(pk=clinic.pk).update(is_published=False)
 
 
-def import_another_methadone_clinic(clinic):  # as the importers do
-    (new,) = Provider.objects.bulk_create(
-        [
-            Provider(
-                name="New Place",
-                slug="new-place",
-                city="Baltimore",
-                state="MD",
-                zip_code="21201",
-                latitude=39.29,
-                longitude=-76.62,
-                is_published=True,
-            )
-        ]
+def another_clinic(name):
+    return Provider(
+        name=name,
+        slug=slugify(name),
+        city="Baltimore",
+        state="MD",
+        zip_code="21201",
+        latitude=39.29,
+        longitude=-76.62,
+        is_published=True,
     )
+
+
+def import_another_methadone_clinic(clinic):  # as the importers do
+    (new,) = Provider.objects.bulk_create([another_clinic("New Place")])
     Provider.services.through.objects.bulk_create(
         [Provider.services.through(provider=new, service=methadone())]
     )
@@ -94,6 +106,10 @@ def import_another_methadone_clinic(clinic):  # as the importers do
 
 def methadone():
     return Service.objects.get(slug="methadone")
+
+
+def unlink_in_bulk(clinic):
+    ProviderServices.objects.filter(provider=clinic).delete()
 
 
 @pytest.mark.parametrize(
@@ -104,8 +120,16 @@ def methadone():
         (lambda clinic: clinic.delete(), (0, 0)),
         (lambda clinic: clinic.services.remove(methadone()), (0, 0)),
         (import_another_methadone_clinic, (2, 2)),
+        (unlink_in_bulk, (0, 0)),
     ],
-    ids=["save", "queryset-update", "delete", "services-remove", "bulk-create"],
+    ids=[
+        "save",
+        "queryset-update",
+        "delete",
+        "services-remove",
+        "bulk-create",
+        "links-bulk-delete",
+    ],
 )
 def test_every_kind_of_change_shows_at_once(
     client, clinic, committed, change, expected
@@ -135,6 +159,34 @@ def test_a_renamed_service_shows_at_once(client, clinic, committed):
         service.save()
     html = client.get("/treatment/", SEARCH).content.decode()
     assert "Methadone (liquid) <span" in html
+
+
+def test_links_created_in_bulk_show_at_once(client, clinic, committed):
+    with committed():
+        other = another_clinic("Other Place")
+        other.save()
+    assert counts(client) == (1, 1)
+    with committed():  # only the link table is written
+        ProviderServices.objects.bulk_create(
+            [ProviderServices(provider=other, service=methadone())]
+        )
+    assert counts(client) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "model, slug, new_name",
+    [
+        (Service, "medicaid", "Medicaid (any state)"),
+        (ServiceCategory, "payment", "Paying"),
+    ],
+)
+def test_taxonomy_updated_in_bulk_shows_at_once(
+    client, clinic, committed, model, slug, new_name
+):
+    assert new_name not in client.get("/treatment/", SEARCH).content.decode()
+    with committed():
+        model.objects.filter(slug=slug).update(name=new_name)
+    assert new_name in client.get("/treatment/", SEARCH).content.decode()
 
 
 def test_a_change_to_a_service_gives_a_new_version(clinic, committed):
@@ -177,14 +229,31 @@ def test_each_search_shows_its_own_distance_on_a_cached_card(client, clinic):
     assert "Less than 0.1" not in far and " miles away" in far
 
 
-def test_a_release_with_other_search_code_reads_nothing_cached_before_it(
+def test_a_release_with_other_code_reads_nothing_cached_before_it(
     client, clinic, monkeypatch, django_assert_num_queries
 ):
     assert counts(client) == (1, 1)
-    monkeypatch.setattr("treatment.search.caching.code_version", lambda: "next-release")
-    # The version, the taxonomy, the counts (two queries), the page, its services.
-    with django_assert_num_queries(6):
+    monkeypatch.setattr("treatment.search.caching.release_id", lambda: "next-release")
+    # The version, then the cards: their providers and services.
+    with django_assert_num_queries(3):
         assert counts(client) == (1, 1)
+
+
+def test_the_release_id_changes_with_any_file_a_deploy_brings(tmp_path):
+    for name in RELEASE_PARTS[1:]:
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / "module.py").write_text("A = 1\n")
+    (tmp_path / "pyproject.toml").write_text('dependencies = ["Django==6.1.3"]\n')
+    (tmp_path / "tests").mkdir()
+    first = release_fingerprint(tmp_path)
+    (tmp_path / "tests" / "test_more.py").write_text("")  # not deployed
+    assert release_fingerprint(tmp_path) == first
+    for changed in ["portal/sub/module.py", "templates/sub/module.py"]:
+        (tmp_path / changed).write_text("A = 2\n")
+        assert release_fingerprint(tmp_path) != first
+        first = release_fingerprint(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('dependencies = ["Django==6.1.4"]\n')
+    assert release_fingerprint(tmp_path) != first
 
 
 def test_applying_migrations_gives_a_new_version(clinic):

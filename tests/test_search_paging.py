@@ -10,6 +10,12 @@ from tests.test_search import names
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def client(search_client):
+    return search_client
+
+
 PLACES = [  # name, city, state, ZIP, miles from 21201
     ("Baltimore", "Baltimore", "MD", "21202", 1),
     ("Washington", "Washington", "DC", "20001", 35),

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class TreatmentConfig(AppConfig):
@@ -8,7 +8,9 @@ class TreatmentConfig(AppConfig):
 
     def ready(self):
         """Every change to the directory, and every migrate that applies a
-        migration, gives it a new version (see treatment.models.versions)."""
+        migration, gives it a new version (see treatment.models.versions):
+        saves and deletes by these signals, bulk writes (and the services
+        links, which the related manager writes in bulk) by their QuerySet."""
         from treatment.models import (
             Provider,
             Service,
@@ -20,5 +22,4 @@ class TreatmentConfig(AppConfig):
         for model in (ServiceCategory, Service, Provider):
             post_save.connect(directory_changed, sender=model)
             post_delete.connect(directory_changed, sender=model)
-        m2m_changed.connect(directory_changed, sender=Provider.services.through)
         post_migrate.connect(directory_migrated, sender=self)

@@ -3,12 +3,12 @@
 Each published provider is one organization, one physical location, one service
 named for the provider, and the service_at_location joining them. Our services
 (methadone, Medicaid, Spanish...) are that service's taxonomy terms, given as
-attributes. Ids are uuid5 values of ID_NAMESPACE and the provider's primary key,
-so they stay the same from one request to the next. Only published providers
-appear; inquiries and inquiry emails never do.
+attributes. Each of a provider's objects has its own id made from the
+provider's stored public_id, so ids stay the same from one request (and one
+import) to the next, and a detail request finds its provider by an index.
+Only published providers appear; inquiries and inquiry emails never do.
 """
 
-import hashlib
 import math
 import re
 import uuid
@@ -44,8 +44,22 @@ class NotFound(Exception):
     pass
 
 
+# The bits that make a UUID a version-4 one: kind_id() leaves them alone.
+UUID4_MARKS = (0xF << 76) | (0x3 << 62)
+
+
 def hsds_id(kind, key):
     return str(uuid.uuid5(ID_NAMESPACE, f"{kind}/{key}"))
+
+
+def kind_mask(kind):
+    return uuid.uuid5(ID_NAMESPACE, kind).int & ~UUID4_MARKS
+
+
+def kind_id(kind, provider):
+    """The id of the provider's `kind` object: its public_id XOR a mask of
+    the kind's own, so each kind's ids differ and lead back to the provider."""
+    return str(uuid.UUID(int=provider.public_id.int ^ kind_mask(kind)))
 
 
 def json_api(view):
@@ -131,25 +145,20 @@ def service_at_location_detail(request, item_id):
 
 
 def published_provider(kind, item_id):
-    """The published provider whose `kind` id this is, services prefetched.
-
-    A uuid5 can't be reversed, so the published providers' keys are hashed until
-    one matches. uuid5 is slow in Python; its first 6 bytes are those of the
-    SHA-1 digest it is made from, so the digest picks the candidate cheaply and
-    hsds_id() confirms it.
-    """
+    """The published provider whose `kind` id this is, services prefetched."""
     try:
         wanted = uuid.UUID(item_id)
     except ValueError:
         raise BadRequest(
             f"“{item_id[:60]}” is not an id: ids in this API are UUIDs."
         ) from None
-    name_prefix = ID_NAMESPACE.bytes + f"{kind}/".encode()
-    for pk in Provider.objects.published().values_list("pk", flat=True):
-        digest = hashlib.sha1(name_prefix + str(pk).encode(), usedforsecurity=False)
-        if digest.digest()[:6] == wanted.bytes[:6] and hsds_id(kind, pk) == str(wanted):
-            return Provider.objects.with_services().get(pk=pk)
-    raise NotFound(f"There is no published {kind.replace('_', ' ')} {wanted}.")
+    public_id = uuid.UUID(int=wanted.int ^ kind_mask(kind))
+    provider = (
+        Provider.objects.published().with_services().filter(public_id=public_id)
+    ).first()
+    if provider is None:
+        raise NotFound(f"There is no published {kind.replace('_', ' ')} {wanted}.")
+    return provider
 
 
 def paginated(params, to_json):
@@ -299,7 +308,7 @@ def description(provider):
 def organization_summary(provider):
     return without_blanks(
         {
-            "id": hsds_id("organization", provider.pk),
+            "id": kind_id("organization", provider),
             "name": provider.name,
             "description": description(provider),
             "website": provider.website,
@@ -310,8 +319,8 @@ def organization_summary(provider):
 def service_summary(provider):
     return without_blanks(
         {
-            "id": hsds_id("service", provider.pk),
-            "organization_id": hsds_id("organization", provider.pk),
+            "id": kind_id("service", provider),
+            "organization_id": kind_id("organization", provider),
             "name": provider.name,
             "description": description(provider),
             "url": provider.website,
@@ -336,9 +345,9 @@ def wait_time(provider):
 def location_summary(provider):
     return without_blanks(
         {
-            "id": hsds_id("location", provider.pk),
+            "id": kind_id("location", provider),
             "location_type": "physical",
-            "organization_id": hsds_id("organization", provider.pk),
+            "organization_id": kind_id("organization", provider),
             "name": provider.name,
             "latitude": provider.latitude,
             "longitude": provider.longitude,
@@ -347,11 +356,11 @@ def location_summary(provider):
 
 
 def location_full(provider):
-    location_id = hsds_id("location", provider.pk)
+    location_id = kind_id("location", provider)
     return location_summary(provider) | {
         "addresses": [
             {
-                "id": hsds_id("address", provider.pk),
+                "id": kind_id("address", provider),
                 "location_id": location_id,
                 "address_1": provider.street,
                 "city": provider.city,
@@ -366,9 +375,9 @@ def location_full(provider):
 
 def service_at_location_ids(provider):
     return {
-        "id": hsds_id("service_at_location", provider.pk),
-        "service_id": hsds_id("service", provider.pk),
-        "location_id": hsds_id("location", provider.pk),
+        "id": kind_id("service_at_location", provider),
+        "service_id": kind_id("service", provider),
+        "location_id": kind_id("location", provider),
     }
 
 
@@ -386,8 +395,8 @@ def phones(provider):
     ]
     return [
         {
-            "id": hsds_id("phone", f"{provider.pk}/{key}"),
-            "service_id": hsds_id("service", provider.pk),
+            "id": hsds_id("phone", f"{provider.public_id}/{key}"),
+            "service_id": kind_id("service", provider),
             "number": number,
             "type": "voice",
             "description": label,
@@ -403,10 +412,10 @@ def taxonomy_term_id(slug):
 
 def attributes(provider):
     """Our services as taxonomy terms of the provider's HSDS service."""
-    service_id = hsds_id("service", provider.pk)
+    service_id = kind_id("service", provider)
     return [
         {
-            "id": hsds_id("attribute", f"{provider.pk}/{service.slug}"),
+            "id": hsds_id("attribute", f"{provider.public_id}/{service.slug}"),
             "link_id": service_id,
             "link_entity": "service",
             "taxonomy_term_id": taxonomy_term_id(service.slug),

@@ -14,7 +14,7 @@ from treatment.models.inquiries import (
     Recipient,
 )
 from treatment.models.limits import SubmissionCount
-from treatment.models.providers import Provider, ProviderQuerySet
+from treatment.models.providers import Provider, ProviderQuerySet, ProviderServices
 from treatment.models.reports import (
     ListingReport,
     VisitorReport,
@@ -37,6 +37,7 @@ __all__ = [
     "ListingReport",
     "Provider",
     "ProviderQuerySet",
+    "ProviderServices",
     "Recipient",
     "Service",
     "ServiceCategory",

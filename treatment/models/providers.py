@@ -1,29 +1,19 @@
 """Providers: one treatment site each, with its services and map point."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models.taxonomy import Service
-from treatment.models.versions import directory_changed
+from treatment.models.versions import DirectoryQuerySet
 
 
-class ProviderQuerySet(models.QuerySet):
+class ProviderQuerySet(DirectoryQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    # Bulk writes send no signals, so they mark the directory changed themselves
-    # (bulk_update goes through update).
-    def update(self, **kwargs):
-        updated = super().update(**kwargs)
-        directory_changed()
-        return updated
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        directory_changed()
-        return created
 
     def with_services(self):
         """Services in display order, category included, in one extra query."""
@@ -97,6 +87,12 @@ class Provider(models.Model):
         blank=True,
         help_text="When staff last confirmed the listing with the provider.",
     )
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The listing's id for other systems (the HSDS API). Never changes.",
+    )
     source = models.CharField(max_length=20, choices=Source, default=Source.MANUAL)
     source_id = models.CharField(
         max_length=100, blank=True, help_text="The listing's id in its source."
@@ -155,3 +151,12 @@ class Provider(models.Model):
         for service in self.services.all():
             grouped.setdefault(service.category, []).append(service)
         return list(grouped.items())
+
+
+# The provider-services links: the table Django makes for the services field
+# (so that admin edits the field itself). Its bulk writes, the importers'
+# and the related manager's add, remove and set among them, mark the
+# directory changed like every other write to it.
+ProviderServices = Provider.services.through
+ProviderServices._meta.local_managers.clear()
+DirectoryQuerySet.as_manager().contribute_to_class(ProviderServices, "objects")

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from treatment.models.versions import DirectoryQuerySet
+
 
 class ServiceCategory(models.Model):
     slug = models.SlugField(
@@ -22,6 +24,8 @@ class ServiceCategory(models.Model):
         help_text="Path of the facts page that explains this group, e.g. "
         "/facts/treatment-options/",
     )
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -46,6 +50,8 @@ class Service(models.Model):
         help_text="SAMHSA service codes that mean this service, separated by "
         "spaces (used when importing locator files).",
     )
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["category__order", "order", "name"]

@@ -26,6 +26,26 @@ class DirectoryVersion(models.Model):
         return next(iter(cls.objects.values_list("token", flat=True)[:1]), None)
 
 
+class DirectoryQuerySet(models.QuerySet):
+    """Bulk writes send no signals, so they mark the directory changed
+    themselves (bulk_update goes through update)."""
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        directory_changed()
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        directory_changed()
+        return created
+
+    def delete(self):
+        deleted = super().delete()
+        directory_changed()
+        return deleted
+
+
 def directory_changed(action="post_", **kwargs):
     """Give the directory a new version once the change is committed."""
     if action.startswith("post_"):

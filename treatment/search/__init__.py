@@ -8,18 +8,26 @@ Read in this order:
 - rewrite: those words, and the home page's "What kind of help?", read as
   filter choices before the filters see the parameters;
 - query: the SQL for distance, the box around a circle and services;
-- facets: how many results each filter option would give;
-- caching: what is kept under the directory's version;
+- sql_search: a search answered by counting rows in SQL, the plain path and
+  the reference the index is tested against;
+- index: each process's compact index of the published directory (arrays
+  and a bitmap per service), built once per directory version; its
+  docstring says how to add a filter that depends on the time of day;
+- index_search: a search answered from the index, the same answers faster;
+- facets: the filter options with their counts, as the panel shows them;
+- caching: what is cached (cards, filter panels) and the keys' versions;
 - cards: each provider's result card, rendered once per version;
 - links: the choices made, each removable; the search's clean URL; a
   visitor's own search carried to another page;
-- results: search_directory(), which puts them together.
+- results: search_directory(), which puts them together: the index once the
+  directory has a version, the plain SQL path before.
 
 Imports only the core (models, geo): nothing from the inquiries or
 interchange wings, facts or portal.
 """
 
 from treatment.search.params import TELEHEALTH
-from treatment.search.results import PastLastPage, SearchResults, search_directory
+from treatment.search.query import PastLastPage
+from treatment.search.results import SearchResults, search_directory
 
 __all__ = ["TELEHEALTH", "PastLastPage", "SearchResults", "search_directory"]

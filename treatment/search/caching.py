@@ -1,81 +1,68 @@
 """What search keeps in the cache, and the version its keys carry.
 
-Cached counts, pages and cards are keyed by the directory's version, so a
-change is seen at once; the timeout only frees the memory of outdated entries."""
+Cached cards, filter panels and pages are keyed by the directory's version, so a
+change is seen at once, and by the release, so a deploy never reads what an
+earlier release cached in a shared cache; the timeout only frees the memory
+of outdated entries. A search's totals and page rows are kept too (under
+1 KB), so that a repeated search costs cache reads alone. A cache that fails
+only costs the work again."""
 
 import hashlib
+import math
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template
 
-from treatment.models import DirectoryVersion
-from treatment.search.facets import facet_counts, relaxed_totals
-from treatment.search.query import page_rows
+from treatment.search.query import PER_PAGE, PastLastPage
 
 SEARCH_CACHE_SECONDS = 60 * 60
+# What a release is made of: its code, templates and pinned dependencies.
+RELEASE_PARTS = ("pyproject.toml", "portal", "facts", "treatment", "templates")
 
 
-def cache_version():
+def cache_version(directory_version):
     """What search's cache keys start with: the directory's version and the
-    code's, or None (nothing cached) before the directory's first change."""
-    directory_version = DirectoryVersion.current()
-    return directory_version and f"{directory_version}.{code_version()}"
+    release's, or None (nothing cached) before the directory's first change."""
+    return directory_version and f"{directory_version}.{release_id()}"
 
 
 @lru_cache(maxsize=1)
-def code_version():
-    """A fingerprint of the code and templates that make what search caches.
+def release_id():
+    return release_fingerprint(Path(settings.BASE_DIR))
 
-    A shared cache outlives a deploy; with this in its keys, a release never
-    reads counts, pages or cards that an earlier release made.
-    """
+
+def release_fingerprint(root):
+    """A digest of every file of the release under `root`: any change to the
+    code, templates or dependencies a deploy brings gives another one."""
     digest = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
-    for name in ("treatment/search.html", "includes/provider_status.html"):
-        digest.update(get_template(name).template.source.encode())
+    for part in RELEASE_PARTS:
+        path = root / part
+        files = [path] if path.is_file() else sorted(path.rglob("*"))
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
 
 
-def cached_facet_counts(filterset, version):
-    """facet_counts(), from the cache until the directory next changes."""
-    return cached_for_search("counts", facet_counts, filterset, version)
-
-
-def cached_relaxed_totals(filterset, version):
-    """relaxed_totals(), from the cache until the directory next changes."""
-    return cached_for_search("relaxed", relaxed_totals, filterset, version)
-
-
-def cached_for_search(kind, count, filterset, version):
-    """count(filterset), kept under the search's choices (all but the sort)."""
-    if version is None:
-        return count(filterset)
-    return cache.get_or_set(
-        f"directory-{kind}:{version}:{filterset.counts_key}",
-        lambda: count(filterset),
-        SEARCH_CACHE_SECONDS,
-    )
-
-
-def cached_page_rows(filterset, summary, number, version):
-    """[(provider id, distance or None, provider or None)] of this page, nearest
-    first or in the sort chosen; kept in the cache, as the counts are, until the
-    directory changes. The providers come along only when the page was read."""
-    if version is None:
-        return page_rows(filterset, summary, number)
+def cached_page(answer, filterset, number, version):
+    """(total, accepting, [(provider id, miles away or None, provider or
+    None)]) of this page of the search, from the cache while the directory's
+    version holds. Raises PastLastPage for a page number past the last page."""
     key = (
         f"directory-page:{version}:{filterset.counts_key}:"
         f"{filterset.chosen_sort}:{number}"
     )
-    rows = cache.get(key)
-    if rows is None:
-        rows = page_rows(filterset, summary, number)
-        cache.set(
-            key,
-            [(pk, distance, None) for pk, distance, _ in rows],
-            SEARCH_CACHE_SECONDS,
-        )
-    return rows
+    found = cache.get(key) if version else None
+    if found is not None:
+        return found
+    last_page = max(1, math.ceil(answer.total / PER_PAGE))
+    if number > last_page:
+        raise PastLastPage(last_page)
+    found = (answer.total, answer.accepting, answer.page_rows(number))
+    if version:
+        rows = [(pk, miles, None) for pk, miles, _ in found[2]]
+        cache.set(key, (*found[:2], rows), SEARCH_CACHE_SECONDS)
+    return found

@@ -14,6 +14,7 @@ from treatment.search.query import ProviderServices
 # Where a result card shows the distance: cards are rendered once for every
 # search, and each search puts its own distance there.
 DISTANCE_SLOT = mark_safe("<!-- distance -->")
+CARD_END = mark_safe("<!-- end of card -->")
 
 
 @dataclass
@@ -48,8 +49,12 @@ def result_cards(rows, groups, version):
     if missing:
         providers = [provider for provider in missing.values() if provider]
         rendered = {
-            keys[provider.pk]: render_card(provider)
-            for provider in with_service_lists(providers, groups)
+            keys[provider.pk]: card
+            for provider, card in zip(
+                providers,
+                render_cards(with_service_lists(providers, groups)),
+                strict=True,
+            )
         }
         if version:
             cache.set_many(rendered, SEARCH_CACHE_SECONDS)
@@ -63,13 +68,16 @@ def result_cards(rows, groups, version):
     ]
 
 
-def render_card(provider):
-    """(HTML before, HTML after) the place where a search shows the distance."""
-    html = get_template("treatment/search.html#result-card").render(
-        {"provider": provider, "distance_slot": DISTANCE_SLOT}
+def render_cards(providers):
+    """For each provider, (HTML before, HTML after) the place where a search
+    shows the distance: in one rendering, which costs less than one each."""
+    html = get_template("treatment/search.html#result-cards").render(
+        {"providers": providers, "distance_slot": DISTANCE_SLOT, "card_end": CARD_END}
     )
-    before, after = html.split(DISTANCE_SLOT)
-    return mark_safe(before), mark_safe(after)  # noqa: S308 (rendered, escaped)
+    return [
+        tuple(mark_safe(part) for part in card.split(DISTANCE_SLOT))  # noqa: S308
+        for card in html.split(CARD_END)[:-1]
+    ]
 
 
 def with_service_lists(providers, groups):

@@ -14,7 +14,7 @@ from django.db.models import F
 from treatment.geo import Problem, look_up_place
 from treatment.models import Provider, Service
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
-from treatment.search.query import MilesFrom, offers_any, within_miles
+from treatment.search.query import near, offers_any
 from treatment.search.rewrite import rewrite
 
 DEFAULT_RADIUS = "25"
@@ -180,20 +180,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_near(self, queryset, name, place):
         if place is None:
             return queryset
-        return self.within(queryset, self.radius_miles)
-
-    def within(self, queryset, miles):
-        """The providers within `miles` of the place (None: at any distance),
-        annotated with their distance."""
-        place = self.place
-        queryset = (
-            queryset.exclude(latitude=None)
-            .exclude(longitude=None)
-            .annotate(distance=MilesFrom(place.latitude, place.longitude))
-        )
-        if miles is None:
-            return queryset
-        return within_miles(queryset, place, miles)
+        return near(queryset, place, self.radius_miles)
 
     def filter_text(self, queryset, name, value):
         return every_word(queryset, value, PROVIDER_FIELDS)
@@ -241,17 +228,6 @@ class DirectoryFilter(django_filters.FilterSet):
     @property
     def radius_miles(self):
         return None if self.chosen_radius == "any" else int(self.chosen_radius)
-
-    @property
-    def wider_radii(self):
-        """[(radius choice, miles or None)] offered beyond the chosen distance."""
-        if self.place is None or self.radius_miles is None:
-            return []
-        return [
-            (value, None if value == "any" else int(value))
-            for value, _ in RADIUS_CHOICES
-            if value == "any" or int(value) > self.radius_miles
-        ]
 
     @property
     def nearer_radii(self):
@@ -314,29 +290,33 @@ class DirectoryFilter(django_filters.FilterSet):
 
 
 def filter_groups():
-    """The checkbox groups, from the taxonomy, in one query."""
-    groups, current = [], None
-    telehealth = []
-    for service in Service.objects.select_related("category"):
+    """The checkbox groups, from the taxonomy, in one query: a group per
+    category, in the categories' order, then telehealth on its own."""
+    groups, telehealth = {}, []
+    services = Service.objects.select_related("category").order_by(
+        "category__order", "category__name", "category_id", "order", "name"
+    )
+    for service in services:
         if service.slug == TELEHEALTH:
             telehealth.append(service)
             continue
         category = service.category
-        if current is None or current.key != category.slug:
-            current = FilterGroup(
+        if category.pk not in groups:
+            groups[category.pk] = FilterGroup(
                 category.slug,
                 category.name,
                 [],
                 category.description,
                 category.facts_path,
             )
-            groups.append(current)
-        current.services.append(service)
-    for service in telehealth:
-        groups.append(
+        groups[category.pk].services.append(service)
+    return [
+        *groups.values(),
+        *[
             FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
-        )
-    return groups
+            for service in telehealth
+        ],
+    ]
 
 
 def directory_filter(groups):

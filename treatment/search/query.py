@@ -6,10 +6,17 @@ import math
 from django.db.models import Exists, F, FloatField, Func, OuterRef
 
 from treatment.geo import EARTH_RADIUS_MILES, bounding_box
-from treatment.models import Provider
+from treatment.models import ProviderServices
 
 PER_PAGE = 20
-ProviderServices = Provider.services.through
+
+
+class PastLastPage(Exception):
+    """A page number past the last page of results."""
+
+    def __init__(self, last_page):
+        super().__init__(f"The last page of results is {last_page}.")
+        self.last_page = last_page
 
 
 class MilesFrom(Func):
@@ -48,6 +55,17 @@ class MilesFrom(Func):
         return self.as_sql(compiler, connection, least="MIN")
 
 
+def near(providers, place, miles):
+    """Providers with a map point, annotated with their distance from
+    `place`; only those within `miles`, unless None (any distance)."""
+    providers = (
+        providers.exclude(latitude=None)
+        .exclude(longitude=None)
+        .annotate(distance=MilesFrom(place.latitude, place.longitude))
+    )
+    return providers if miles is None else within_miles(providers, place, miles)
+
+
 def within_miles(providers, place, miles):
     """Providers (annotated with their distance) within `miles` of `place`:
     a bounding box on the indexed latitude and longitude, then the exact circle."""
@@ -67,22 +85,3 @@ def offers_any(service_ids):
             provider_id=OuterRef("pk"), service_id__in=service_ids
         )
     )
-
-
-def page_rows(filterset, summary, number):
-    """The page's rows, read from the database with their providers."""
-    results = filterset.ordered(filterset.filtered())
-    if filterset.chosen_sort == "distance":
-        # When the nearest results up to this page all lie within a smaller
-        # distance, the page is the same read through that smaller box of the
-        # location index, without measuring the distance to every result.
-        needed = min(number * PER_PAGE, summary["total"])
-        for miles in filterset.nearer_radii:
-            if summary.get(f"within_{miles}", 0) >= needed:
-                results = within_miles(results, filterset.place, miles)
-                break
-    start = (number - 1) * PER_PAGE
-    return [
-        (provider.pk, getattr(provider, "distance", None), provider)
-        for provider in results[start : start + PER_PAGE]
-    ]

@@ -5,16 +5,12 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
-from treatment.models import Provider
-from treatment.search.caching import (
-    SEARCH_CACHE_SECONDS,
-    cache_version,
-    cached_facet_counts,
-    cached_page_rows,
-    cached_relaxed_totals,
-)
+from treatment.models import DirectoryVersion, Provider
+from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import result_cards
-from treatment.search.facets import GroupFacet, Option
+from treatment.search.facets import group_facets
+from treatment.search.index import directory_index
+from treatment.search.index_search import IndexSearch
 from treatment.search.links import chips, clear_all_query, search_query
 from treatment.search.params import (
     DirectoryFilter,
@@ -24,23 +20,16 @@ from treatment.search.params import (
     page_number,
 )
 from treatment.search.query import PER_PAGE
-
-
-class PastLastPage(Exception):
-    """A page number past the last page of results."""
-
-    def __init__(self, last_page):
-        super().__init__(f"The last page of results is {last_page}.")
-        self.last_page = last_page
+from treatment.search.sql_search import SqlSearch
 
 
 @dataclass
 class SearchResults:
     filterset: DirectoryFilter
+    answer: IndexSearch | SqlSearch | None  # None: the place was not found
     page: object
     total: int
     accepting_count: int
-    counts: dict  # {service id: providers}
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
 
@@ -48,22 +37,20 @@ class SearchResults:
     def facets(self):
         """The filter options with their counts, read only when the cached
         filter panel is not found."""
-        chosen = self.filterset.cleaned
-        return [
-            GroupFacet(
-                group,
-                [
-                    Option(
-                        service.slug,
-                        service.name,
-                        self.counts.get(service.pk, 0),
-                        service.slug in chosen.get(group.key, []),
-                    )
-                    for service in group.services
-                ],
-            )
-            for group in self.filterset.groups
-        ]
+        counts = self.answer.counts if self.answer else {}
+        return group_facets(self.filterset, counts)
+
+    @cached_property
+    def wider_totals(self):
+        """[(radius value, total)] at each distance wider than the chosen one:
+        e.g. [("50", 3), ("100", 7), ("any", 12)]."""
+        return self.answer.wider_totals() if self.answer else []
+
+    @cached_property
+    def totals_without(self):
+        """[(parameter, value, label, total)]: for the keywords, each filter
+        option chosen, and "accepting", the total were that one choice undone."""
+        return self.answer.totals_without() if self.answer else []
 
     @property
     def cache_seconds(self):
@@ -88,26 +75,6 @@ class SearchResults:
     def query(self):
         """This search's URL query: its valid choices, rewritten, no page."""
         return search_query(self.filterset).urlencode()
-
-    @cached_property
-    def relaxed_totals(self):
-        """For a search with no results, what would give some (see
-        facets.relaxed_totals); read only when the page shows them."""
-        if self.total or self.place_problem:
-            return [], []
-        return cached_relaxed_totals(self.filterset, self.version)
-
-    @property
-    def wider_totals(self):
-        """[(radius choice, total)] at each distance wider than the chosen
-        one, ending with ("any", total)."""
-        return self.relaxed_totals[0]
-
-    @property
-    def totals_without(self):
-        """[(parameter, value, label, total)]: for each choice made, the total
-        were that one choice undone."""
-        return self.relaxed_totals[1]
 
     @property
     def wider(self):
@@ -136,12 +103,13 @@ def search_directory(params):
 
     Raises PastLastPage for a page number past the last page.
     """
-    version = cache_version()
-    if version is None:
+    directory_version = DirectoryVersion.current()
+    if directory_version is None:  # nothing to key an index or a cache to
         filterset_class = directory_filter(filter_groups())
     else:
-        filterset_class = cached_directory_filter(version)
+        filterset_class = cached_directory_filter(directory_version)
     filterset = filterset_class(params, queryset=Provider.objects.published())
+    version = cache_version(directory_version)
     notices = [
         message
         for name, errors in filterset.form.errors.items()
@@ -155,28 +123,28 @@ def search_directory(params):
         # Nothing is searched until the place is one we can find.
         return SearchResults(
             filterset=filterset,
+            answer=None,
             page=Page([], 1, Paginator((), PER_PAGE)),
             total=0,
             accepting_count=0,
-            counts={},
             notices=notices,
             version=version,
         )
 
-    summary, counts = cached_facet_counts(filterset, version)
-    paginator = Paginator((), PER_PAGE)  # the page's rows are read below
-    paginator.count = summary["total"]  # already counted with the facets
-    if number > paginator.num_pages:
-        raise PastLastPage(paginator.num_pages)
-
-    rows = cached_page_rows(filterset, summary, number, version)
+    if directory_version is None:
+        answer = SqlSearch(filterset)
+    else:
+        answer = IndexSearch(directory_index(directory_version), filterset)
+    total, accepting, rows = cached_page(answer, filterset, number, version)
+    paginator = Paginator((), PER_PAGE)  # the page's rows are read above
+    paginator.count = total
     cards = result_cards(rows, filterset.groups, version)
     return SearchResults(
         filterset=filterset,
+        answer=answer,
         page=Page(cards, number, paginator),
-        total=summary["total"],
-        accepting_count=summary["accepting"],
-        counts=counts,
+        total=total,
+        accepting_count=accepting,
         notices=notices,
         version=version,
     )

@@ -1,0 +1,121 @@
+"""The directory index answers every search exactly as the plain SQL path does.
+
+Hypothesis builds small random directories (names that tie, providers in the
+same ZIP, some without a map point, some unpublished) and random searches,
+then holds IndexSearch to SqlSearch: totals, every facet count, every page in
+order with its distances, and the "what if" totals the page offers when few
+results are found. Runs on whichever database the suite runs on.
+"""
+
+import math
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.http import QueryDict
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from treatment.models import Provider, Service
+from treatment.search.index import build_index
+from treatment.search.index_search import IndexSearch
+from treatment.search.params import directory_filter, filter_groups
+from treatment.search.query import PER_PAGE
+from treatment.search.sql_search import SqlSearch
+
+pytestmark = pytest.mark.django_db
+
+# ZIPs from under a mile to 360 miles from Baltimore; "99999" has no map point.
+ZIPS = ["21201", "21202", "21204", "21401", "20001", "19103", "10001", "02108"]
+NAMES = ["Harbor", "harbor", "Harbor Clinic", "Ålesund Care", "Beacon", "Zeta"]
+WORDS = ["evening", "recovery", "groups", "clinic"]
+SERVICES = {  # a few services from each of four groups, telehealth on its own
+    "care": ["outpatient", "residential"],
+    "medications": ["methadone", "buprenorphine", "naltrexone"],
+    "payment": ["medicaid", "private-insurance", "self-pay"],
+    "telehealth": ["telehealth"],
+}
+ALL_SERVICES = [slug for slugs in SERVICES.values() for slug in slugs]
+
+providers = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(NAMES),
+            "zip_code": st.sampled_from([*ZIPS, "99999"]),
+            "description": st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
+            "accepting_status": st.sampled_from(Provider.Status.values),
+            "verified_on": st.one_of(
+                st.none(), st.sampled_from([date(2026, 1, 5), date(2026, 6, 1)])
+            ),
+            "is_published": st.sampled_from([True, True, True, False]),
+            "services": st.sets(st.sampled_from(ALL_SERVICES), min_size=3),
+        }
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@st.composite
+def searches(draw):
+    params = QueryDict(mutable=True)
+    if draw(st.booleans()):
+        params["near"] = draw(st.sampled_from(["21201", "21201", "20001", "02108"]))
+    params["radius"] = draw(st.sampled_from(["5", "10", "25", "50", "100", "any"]))
+    for key in draw(st.lists(st.sampled_from(list(SERVICES)), max_size=2)):
+        slugs = st.sampled_from(SERVICES[key])
+        params.setlist(key, draw(st.lists(slugs, min_size=1, max_size=2)))
+    if draw(st.integers(0, 3)) == 0:
+        params["accepting"] = "true"
+    if draw(st.integers(0, 3)) == 0:
+        params["q"] = draw(st.sampled_from(WORDS))
+    params["sort"] = draw(st.sampled_from(["distance", "name", "verified"]))
+    return params
+
+
+def create(directory):
+    ids = dict(Service.objects.values_list("slug", "pk"))
+    for number, fields in enumerate(directory):
+        provider = Provider(
+            slug=f"p-{number}",
+            city="Somewhere",
+            state="MD",
+            **{key: value for key, value in fields.items() if key != "services"},
+        )
+        provider.use_zip_centre()
+        provider.save()
+        provider.services.set([ids[slug] for slug in fields["services"]])
+
+
+def rows(answer, number):
+    """The page's ids and distances (to a billionth of a mile: SQL's and
+    numpy's floating point may differ in the last digits)."""
+    return [
+        (pk, None if distance is None else round(distance, 9))
+        for pk, distance, _ in answer.page_rows(number)
+    ]
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(directory=providers, params=searches())
+def test_the_index_answers_as_sql_does(directory, params):
+    with transaction.atomic():
+        create(directory)
+        filterset = directory_filter(filter_groups())(
+            params, queryset=Provider.objects.published()
+        )
+        sql = SqlSearch(filterset)
+        index = IndexSearch(build_index("test"), filterset)
+
+        assert index.total == sql.total
+        assert index.accepting == sql.accepting
+        assert index.counts == sql.counts
+        for number in range(1, max(1, math.ceil(sql.total / PER_PAGE)) + 1):
+            assert rows(index, number) == rows(sql, number)
+        assert index.wider_totals() == sql.wider_totals()
+        assert index.totals_without() == sql.totals_without()
+        transaction.set_rollback(True)

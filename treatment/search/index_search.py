@@ -1,0 +1,202 @@
+"""A search answered from the directory index: the same totals, counts,
+pages and "what if" totals as the plain SQL path (sql_search.SqlSearch),
+which the property test holds it to."""
+
+import math
+from functools import cached_property
+
+import numpy as np
+
+from treatment.geo import EARTH_RADIUS_MILES, bounding_box
+from treatment.models import Provider
+from treatment.search.index import popcount
+from treatment.search.keywords import PROVIDER_FIELDS, every_word
+from treatment.search.params import RADIUS_MILES
+from treatment.search.query import PER_PAGE
+
+
+class IndexSearch:
+    def __init__(self, index, filterset):
+        self.index, self.filterset = index, filterset
+        self.place = filterset.place
+        self.chosen = filterset.selected()  # {group key: [service ids]}
+        self.group_bits = {key: index.offering(ids) for key, ids in self.chosen.items()}
+
+    # The candidates: everything but the filter groups.
+
+    def candidates(self, miles, accepting=None, keywords=True):
+        """The mask of providers within `miles` (None: any distance) of the
+        place, if any, matching the keywords (unless told not to) and, when
+        chosen, accepting."""
+        index, cleaned = self.index, self.filterset.cleaned
+        if self.place is None:
+            mask = np.ones(index.size, dtype=bool)
+        elif miles is None:
+            mask = index.located.copy()
+        else:
+            mask = np.zeros(index.size, dtype=bool)
+            rows, distances = self.in_box(miles)
+            mask[rows[distances <= miles]] = True
+        if keywords and cleaned.get("q"):
+            mask &= index.mask(index.keyword_bits(cleaned["q"], matching_ids))
+        if cleaned.get("accepting") if accepting is None else accepting:
+            mask &= index.accepting
+        return mask
+
+    def in_box(self, miles):
+        """(positions, miles away) of the providers inside the bounding box
+        that search's SQL reads for this distance."""
+        index = self.index
+        min_lat, max_lat, min_lng, max_lng = bounding_box(
+            self.place.latitude, self.place.longitude, miles
+        )
+        rows = np.flatnonzero(
+            (index.latitude >= min_lat)
+            & (index.latitude <= max_lat)
+            & (index.longitude >= min_lng)
+            & (index.longitude <= max_lng)
+        )
+        return rows, self.miles_to(rows)
+
+    def miles_to(self, rows):
+        """Great-circle miles from the place to these positions, computed as
+        query.MilesFrom computes them in SQL."""
+        index = self.index
+        latitude = math.radians(self.place.latitude)
+        a = np.sin((index.latitude_radians[rows] - latitude) / 2) ** 2 + math.cos(
+            latitude
+        ) * index.cos_latitude[rows] * (
+            np.sin(
+                (index.longitude_radians[rows] - math.radians(self.place.longitude)) / 2
+            )
+            ** 2
+        )
+        return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+    def narrowed(self, bits, leaving_out=None):
+        """These candidates with every chosen group's filter applied but one."""
+        for key, group in self.group_bits.items():
+            if key != leaving_out:
+                bits = bits & group
+        return bits
+
+    # What the page shows.
+
+    @cached_property
+    def candidate_bits(self):
+        return self.index.bits(self.candidates(self.filterset.radius_miles))
+
+    @cached_property
+    def results(self):
+        return self.narrowed(self.candidate_bits)
+
+    @cached_property
+    def total(self):
+        return popcount(self.results)
+
+    @cached_property
+    def accepting(self):
+        return popcount(self.results & self.index.bits(self.index.accepting))
+
+    @cached_property
+    def counts(self):
+        """{service id: how many results it would give}, for the services with
+        any: each group's options counted among the results of every other
+        filter (its own group's choices left out)."""
+        index = self.index
+        chosen_groups = {
+            pk: key
+            for key in self.chosen
+            for pk in self.filterset.group(key).slug_to_id.values()
+        }
+        among = {None: self.results}
+        for key in self.chosen:
+            among[key] = self.narrowed(self.candidate_bits, leaving_out=key)
+        ids = list(index.service_rows)
+        within = np.stack([among[chosen_groups.get(pk)] for pk in ids]) if ids else 0
+        counts = np.bitwise_count(index.services & within).sum(axis=1)
+        return {pk: int(count) for pk, count in zip(ids, counts, strict=True) if count}
+
+    def page_rows(self, number):
+        """[(provider id, miles away or None, None)] of this page, in the
+        chosen order: nearest first, by name, or most recently verified."""
+        index, sort = self.index, self.filterset.chosen_sort
+        rows = np.flatnonzero(index.mask(self.results))
+        end = number * PER_PAGE
+        if sort == "name":
+            page = rows[end - PER_PAGE : end]
+        else:
+            if sort == "distance":
+                keys = self.miles_to(rows)
+            else:
+                keys = index.verified_rank[rows]
+            page = first_in_order(rows, keys, end)[end - PER_PAGE :]
+        if self.place is None:
+            return [(int(index.pks[row]), None, None) for row in page]
+        return [
+            (int(index.pks[row]), float(miles), None)
+            for row, miles in zip(page, self.miles_to(page), strict=True)
+        ]
+
+    # What the page could show with one choice undone.
+
+    def wider_totals(self):
+        """[(radius value, total)] at each distance wider than the chosen one."""
+        chosen = self.filterset.radius_miles
+        if self.place is None or chosen is None:
+            return []
+        wider = [miles for miles in RADIUS_MILES if miles > chosen]
+        everywhere = self.narrowed(self.index.bits(self.candidates(None)))
+        totals = [("any", popcount(everywhere))]
+        if wider:
+            rows, distances = self.in_box(wider[-1])
+            distances = distances[self.index.mask(everywhere)[rows]]
+            totals[:0] = [(str(m), int((distances <= m).sum())) for m in wider]
+        return totals
+
+    def totals_without(self):
+        """[(parameter, value, label, total)] for the keywords, each choice
+        made among the filter groups and "accepting": the total were it
+        undone."""
+        filterset, index = self.filterset, self.index
+        radius, keywords = filterset.radius_miles, filterset.cleaned.get("q")
+        totals = []
+        if keywords:
+            anything = self.candidates(radius, keywords=False)
+            totals.append(
+                ("q", keywords, keywords, popcount(self.narrowed(index.bits(anything))))
+            )
+        for key, ids in self.chosen.items():
+            services = {
+                service.pk: service for service in filterset.group(key).services
+            }
+            others = self.narrowed(self.candidate_bits, leaving_out=key)
+            for pk in ids:
+                rest = [other for other in ids if other != pk]
+                undone = others & index.offering(rest) if rest else others
+                service = services[pk]
+                totals.append((key, service.slug, service.name, popcount(undone)))
+        if filterset.cleaned.get("accepting"):
+            anyone = self.candidates(radius, accepting=False)
+            label = filterset.filters["accepting"].label
+            total = popcount(self.narrowed(index.bits(anyone)))
+            totals.append(("accepting", "true", label, total))
+        return totals
+
+
+def first_in_order(rows, keys, count):
+    """The first `count` rows by (key, position)."""
+    if count < len(keys):
+        kth = np.partition(keys, count - 1)[count - 1]
+        near = keys <= kth
+        rows, keys = rows[near], keys[near]
+    return rows[np.lexsort((rows, keys))[:count]]
+
+
+def matching_ids(text):
+    """The published providers whose name, city or description has every word."""
+    return list(
+        every_word(Provider.objects.published(), text, PROVIDER_FIELDS).values_list(
+            "pk", flat=True
+        )
+    )

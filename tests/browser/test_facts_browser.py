@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from facts.models import Article, ErrorReport
 from tests.browser.conftest import axe_violations, screenshot
@@ -41,7 +42,7 @@ def test_reader_goes_from_index_to_article_to_filtered_directory(
     page = no_js_page
     page.goto(live_server.url + "/facts/")
     page.get_by_role("link", name="Medications for opioid use disorder").click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         "Medications for opioid use disorder"
     )
     assert page.get_by_text("Awaiting medical review").is_visible()

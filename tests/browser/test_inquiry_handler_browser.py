@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from treatment.models import Inquiry
@@ -89,7 +90,7 @@ def test_handler_sets_up_two_step_sign_in_and_marks_an_inquiry_handled(
         label="Mark selected inquiries as handled"
     )
     page.get_by_role("button", name="Run").click()
-    assert "Marked 1 inquiry as handled." in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Marked 1 inquiry as handled.")
     screenshot(page, "staff-inquiry-handled")
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.CLOSED
@@ -109,7 +110,7 @@ def test_two_step_pages_on_a_phone(phone_page, live_server, handler):
     page.wait_for_url("**/admin/two-factor/?next=**")
     page.get_by_label("6-digit code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Continue").click()
-    assert "That code is not right" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("That code is not right")
     assert axe_violations(page) == []
     screenshot(page, "staff-two-step-code-phone")
     width = page.viewport_size["width"]

@@ -433,6 +433,7 @@ def test_share_is_hidden_without_javascript_and_text_still_works(
 ):
     no_js_page.goto(live_server.url + "/treatment/?near=21201")
     no_js_page.get_by_role("link", name="Near Clinic").click()
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Near Clinic")
     assert not no_js_page.get_by_role("button", name="Share").is_visible()
     assert no_js_page.get_by_role("link", name="Text this listing").is_visible()
     directions = no_js_page.get_by_role("link", name="Directions")

@@ -40,7 +40,10 @@ def search_url_from_referer(request):
     """The visitor's own search when they came from one on this site (the
     referrer is sent only within the site), else a new search."""
     search_path = reverse("treatment:search")
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # not a URL, e.g. "http://[::1"
+        return search_path
     if referer.netloc == request.get_host() and referer.path == search_path:
         return f"{search_path}?{referer.query}" if referer.query else search_path
     return search_path

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from treatment.models import Service
+from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_word
 
@@ -142,7 +143,7 @@ class Source(models.Model):
     )
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200)
-    url = models.URLField("URL", max_length=500)
+    url = models.URLField("URL", max_length=500, validators=[validate_web_url])
     date = models.CharField(
         max_length=40, blank=True, help_text="As the source gives it, e.g. Dec 2024."
     )

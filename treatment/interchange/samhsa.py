@@ -24,13 +24,13 @@ from pathlib import Path
 
 import openpyxl
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models import Provider, Service
+from treatment.models.links import validate_web_url
 from treatment.phones import is_placeholder
 
 CODE_TABLES = [
@@ -76,7 +76,6 @@ PROGRESS_EVERY = 500
 BATCH_SIZE = 500
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 ZIP_CODE = re.compile(r"^(\d{3,5})(?:-\d{4})?$")
-validate_url = URLValidator(schemes=["http", "https"])
 ProviderServices = Provider.services.through
 
 
@@ -408,7 +407,7 @@ def real_website(text):
     if "://" not in text and text:
         text = f"http://{text}"
     try:
-        validate_url(text)
+        validate_web_url(text)
     except ValidationError:
         return ""
     return text if len(text) <= 200 else ""

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from treatment.models.links import validate_site_path_or_web_url
+
 
 class ServiceCategory(models.Model):
     slug = models.SlugField(
@@ -21,6 +23,7 @@ class ServiceCategory(models.Model):
         blank=True,
         help_text="Path of the facts page that explains this group, e.g. "
         "/facts/treatment-options/",
+        validators=[validate_site_path_or_web_url],
     )
 
     class Meta:

@@ -2,9 +2,11 @@
 
 taxonomy (categories and services), providers, versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
-visitors send). Models import no views, forms or file formats.
+visitors send), imports (SAMHSA files uploaded in admin). Models import no
+views, forms or file formats.
 """
 
+from treatment.models.imports import SamhsaImport
 from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
 from treatment.models.providers import Provider, ProviderQuerySet
 from treatment.models.reports import ListingReport, ListingReportQuerySet
@@ -25,6 +27,7 @@ __all__ = [
     "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
+    "SamhsaImport",
     "Service",
     "ServiceCategory",
     "directory_changed",

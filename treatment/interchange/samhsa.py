@@ -13,7 +13,6 @@ name, street and ZIP), so importing the same file twice creates nothing new.
 import csv
 import hashlib
 import io
-import json
 import math
 import re
 import zipfile
@@ -23,8 +22,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import defusedxml.ElementTree as safe_xml
 import ijson
 import openpyxl
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -85,6 +86,7 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 1_000
 MAX_UNPACKED_MEGABYTES = 250  # what an .xlsx (a zip) holds once unpacked
 MAX_JSON_DEPTH = 10
+MAX_SHARED_TEXTS = 1_000_000  # an .xlsx's different texts (17 columns a row)
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 ZIP_CODE = re.compile(r"^(\d{3,5})(?:-\d{4})?$")
 ProviderServices = Provider.services.through
@@ -308,14 +310,9 @@ def read_workbook(data):
     unreadable = "This file can't be opened as an Excel workbook (.xlsx)."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
+            check_workbook_parts(archive)
     except (zipfile.BadZipFile, ValueError) as error:
         raise ImportFileError(unreadable) from error
-    if unpacked > MAX_UNPACKED_MEGABYTES * 1024 * 1024:
-        raise ImportFileError(
-            f"This workbook unpacks to more than {MAX_UNPACKED_MEGABYTES} MB. "
-            "Save it as CSV, or split it, and try again."
-        )
     workbook = None
     try:
         # openpyxl parses with defusedxml when it is installed (it is pinned):
@@ -347,6 +344,52 @@ def read_workbook(data):
             workbook.close()
 
 
+def check_workbook_parts(archive):
+    """ImportFileError for a workbook that would cost far more to read than its
+    rows are worth: more than MAX_UNPACKED_MEGABYTES unpacked, a part with more
+    than MAX_ROWS rows, a row of more than MAX_COLUMNS cells (openpyxl holds a
+    whole row at once), or more than MAX_SHARED_TEXTS texts (it holds them
+    all). Each part is streamed, keeping nothing, before openpyxl opens any.
+    """
+    members = archive.infolist()
+    if sum(member.file_size for member in members) > MAX_UNPACKED_MEGABYTES << 20:
+        raise ImportFileError(
+            f"This workbook unpacks to more than {MAX_UNPACKED_MEGABYTES} MB. "
+            "Save it as CSV, or split it, and try again."
+        )
+    for member in members:
+        rows = cells = texts = 0
+        with archive.open(member) as part:
+            try:
+                for event, element in safe_xml.iterparse(part, ("start", "end")):
+                    name = element.tag.rpartition("}")[2]
+                    if event == "end":
+                        element.clear()
+                    elif name == "row":
+                        rows, cells = rows + 1, 0
+                    elif name == "c":
+                        cells += 1
+                    elif name == "si":
+                        texts += 1
+                    if (
+                        rows > MAX_ROWS
+                        or cells > MAX_COLUMNS
+                        or texts > MAX_SHARED_TEXTS
+                    ):
+                        raise ImportFileError(
+                            "This workbook holds more than the importer reads: "
+                            f"at most {MAX_ROWS:,} rows of {MAX_COLUMNS:,} "
+                            f"cells, and {MAX_SHARED_TEXTS:,} different texts."
+                        )
+            except safe_xml.ParseError:
+                continue  # not XML (an image, say); openpyxl reads no such part
+            except DefusedXmlException as error:
+                raise ImportFileError(
+                    "This workbook defines XML entities, which Excel never "
+                    "writes; it can't be imported."
+                ) from error
+
+
 def read_json_listing(text):
     """The rows of a JSON listing ({"rows": [...]}), streamed with ijson."""
     data = text.encode()
@@ -363,12 +406,21 @@ def read_json_listing(text):
                 continue
             services = row.pop("services", None)
             values, problem = text_values(row)
-            if not problem and "\x00" in json.dumps(services):
+            if not problem and has_nul(services):
                 problem = "its services contain a NUL character"
             yield Record(where, values, codes_from_services(services), problem)
     except ijson.JSONError as error:
         reason = str(error).splitlines()[0] if str(error) else "it ends too soon"
         raise ImportFileError(f"This file isn't valid JSON ({reason}).") from error
+
+
+def has_nul(value):
+    """Whether a JSON value holds a NUL character anywhere."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    return isinstance(value, list) and any(map(has_nul, value))
 
 
 def has_list_of_rows(data):

@@ -72,9 +72,13 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Section(models.TextChoices):
-        HEROIN = "heroin", "Heroin and its effects"
-        HELP = "help", "Overdose and getting help"
+        # The facts index lists the sections in this order: the most urgent
+        # first, then what a family member looks for.
+        HELP = "help", "Overdose and getting help now"
+        HELPING = "helping", "Helping someone"
         TREATMENT = "treatment", "Treatment"
+        LIVING = "living", "Recovery and health"
+        HEROIN = "heroin", "Heroin and its effects"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)

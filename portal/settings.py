@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "treatment",
     "facts",
@@ -99,8 +103,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -167,6 +175,29 @@ INQUIRY_STAFF_EMAIL = os.environ.get("INQUIRY_STAFF_EMAIL", "")
 # Django task, stored in the database and run by `manage.py db_worker`
 # (django-tasks-db, by the author of Django's tasks framework).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Staff sign-in. django-axes locks out an account after 5 wrong passwords,
+# and separately an address (an IPv6 client's whole /64) after 5 wrong
+# passwords for any accounts, for an hour; a sign-in that works clears the
+# count. Locked-out staff see admin/locked_out.html; a superuser can unlock
+# earlier under "Access attempts" (see README, "Staff accounts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_network_of"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Staff who can read inquiries also give a code from an authenticator app
+# (portal/two_factor.py); the app is named after the site.
+OTP_TOTP_ISSUER = SITE_NAME
+# Sessions end after 8 hours without a request: each request moves the end on.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

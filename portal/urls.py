@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from facts import views as facts_views
-from portal import views
+from portal import two_factor, views
 from portal.sitemaps import SITEMAPS
 
 handler400 = views.bad_request
@@ -21,5 +21,11 @@ urlpatterns = [
     path("search/", facts_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("admin/two-factor/", two_factor.two_factor, name="two-factor"),
+    path(
+        "admin/two-factor/setup/",
+        two_factor.two_factor_setup,
+        name="two-factor-setup",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from treatment.models import Provider, Service
+from treatment.models import Inquiry, Provider, Service
 
 _numbers = itertools.count(1)
 
@@ -29,5 +29,65 @@ def make_provider(db):
         provider.save()
         provider.services.set(Service.objects.filter(slug__in=services))
         return provider
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_second_step(monkeypatch):
+    """force_login() stands for a member who has signed in, so for staff who
+    can read inquiries it includes the code from their authenticator app.
+    Tests of the sign-in itself post the real forms (tests/test_staff_sign_in.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.two_factor import needs_second_factor
+
+    signed_in = Client.force_login
+
+    def force_login(self, user, backend=None):
+        signed_in(self, user, backend)
+        if needs_second_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def submit(client, django_capture_on_commit_callbacks):
+    """POST like a browser, running what waits for the transaction to commit."""
+
+    def post(url, data, client=client, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **extra)
+
+    return post
+
+
+@pytest.fixture
+def make_inquiry(db):
+    """Store an inquiry as a visitor would have sent it to this provider
+    (or to our staff), without its email; fields override the defaults."""
+
+    def make(provider, **fields):
+        recipient = Inquiry.recipient_for(provider)
+        defaults = {
+            "provider": provider,
+            "recipient_name": recipient.name,
+            "recipient_email": recipient.email,
+            "consent_statement": Inquiry.consent_sentence(recipient.name),
+            "who_needs_help": "someone_else",
+            "name": "Sam",
+            "email": "sam@example.org",
+            "phone": "410-555-0123",
+            "preferred_contact": "text",
+            "message": "Please call me back about starting treatment.",
+            "fingerprint": f"test-inquiry-{next(_numbers)}",
+        }
+        return Inquiry.objects.create(**(defaults | fields))
 
     return make

@@ -38,7 +38,7 @@ def page_html(client, path, **params):
 
 
 def test_every_article_file_is_loaded_published_and_awaiting_review():
-    assert len(SEEDED) == 12
+    assert len(SEEDED) == 23
     published = Article.objects.published()
     assert sorted(published.values_list("slug", flat=True)) == SEEDED
     assert not published.filter(medically_reviewed_on__isnull=False).exists()

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.django_db
 VALID = {"reason": "wrong_phone", "details": "The number rings a pizza place."}
 PROVIDERS_ADMIN = "/admin/treatment/provider/"
 REPORTS_ADMIN = "/admin/treatment/listingreport/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -190,3 +182,12 @@ def test_needs_review_column_costs_no_query_per_row(staff_client, make_provider)
     for _number in range(10):
         ListingReport.objects.create(provider=make_provider(), reason="other")
     assert changelist_queries() == one_row
+
+
+def test_report_details_lose_control_characters(client, make_provider):
+    provider = make_provider()
+    client.post(
+        f"/treatment/{provider.slug}/report/",
+        {"reason": "other", "details": "New number\u202e 410\x1b-555\r\n-0100"},
+    )
+    assert ListingReport.objects.get().details == "New number 410-555\n-0100"

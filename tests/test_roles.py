@@ -13,10 +13,19 @@ MESSAGE = "Private: I have been using for ten years and want to stop."
 @pytest.fixture
 def inquiry(make_provider):
     return Inquiry.objects.create(
-        provider=make_provider(name="Harbor Clinic"),
+        provider=make_provider(
+            name="Harbor Clinic",
+            phone="410-555-0100",
+            intake_phone="410-555-0199",
+            inquiry_email="intake@harbor.example.org",
+        ),
+        recipient_name="Harbor Clinic",
+        recipient_email="intake@harbor.example.org",
         who_needs_help="me",
         name="Sam",
         email="sam@example.org",
+        phone="410-555-0123",
+        preferred_contact="text",
         message=MESSAGE,
         consent_statement="I agree that Harbor Clinic will receive my message.",
         fingerprint="x",
@@ -59,7 +68,11 @@ def test_the_two_staff_groups_exist_with_their_permissions():
         group = Group.objects.get(name=name)
         return set(group.permissions.values_list("codename", flat=True))
 
-    assert codenames("Inquiry handlers") == {"view_inquiry", "change_inquiry"}
+    assert codenames("Inquiry handlers") == {
+        "view_inquiry",
+        "change_inquiry",
+        "view_inquiryemailchange",
+    }
     editors = codenames("Directory editors")
     assert not any(code.endswith("_inquiry") for code in editors)
     for model in ("provider", "service", "servicecategory", "listingreport"):
@@ -143,6 +156,7 @@ def test_inbox_filters_and_search(client, inquiry, make_provider):
     staff_member(client, "handler", "Inquiry handlers")
     unsent = Inquiry.objects.create(
         provider=make_provider(name="Virginia Clinic", state="VA"),
+        recipient_name="Opioid Help staff",
         who_needs_help="someone_else",
         phone="703-555-0100",
         message="For my brother.",

@@ -3,7 +3,8 @@
 Core, the directory itself, which imports no wing, nor facts or portal:
 - models/: taxonomy, providers, the directory's version, inquiries, reports;
 - search/: a visitor's search, from GET parameters to results and counts;
-- geo.py (places and distances) and phones.py (US phone numbers).
+- geo.py (places and distances), phones.py (US phone numbers) and text.py
+  (what visitors type, less control characters).
 
 Wings, which use the core and never each other:
 - inquiries/: what visitors send (inquiries, listing reports) and its inbox;

@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-import treatment.inquiries.admin  # noqa: F401 (registers the inbox and reports)
+from treatment.inquiries.admin import LookupsStayInSight
+from treatment.inquiries.services import record_inquiry_email_change
 from treatment.interchange.admin import ProviderImportExportMixin
 from treatment.models import ListingReport, Provider, Service, ServiceCategory
 
@@ -23,7 +24,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(LookupsStayInSight):
     list_display = ["name", "slug", "order", "facts_path"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -31,7 +32,7 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(LookupsStayInSight):
     list_display = ["name", "category", "slug", "samhsa_codes"]
     list_filter = ["category"]
     search_fields = ["name", "slug", "samhsa_codes"]
@@ -118,7 +119,7 @@ class ProviderAdminForm(forms.ModelForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ProviderImportExportMixin, admin.ModelAdmin):
+class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
     form = ProviderAdminForm
     list_display = [
         "name",
@@ -178,6 +179,15 @@ class ProviderAdmin(ProviderImportExportMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "inquiry_email" in form.changed_data:
+            record_inquiry_email_change(
+                provider=obj,
+                old_email=form.initial.get("inquiry_email", ""),
+                changed_by=request.user,
+            )
 
     def get_queryset(self, request):
         open_reports = ListingReport.objects.open().filter(provider=OuterRef("pk"))

@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from tests.browser.conftest import screenshot
 
@@ -57,7 +57,10 @@ def test_without_javascript_the_print_button_stays_hidden(no_js_page, results_ur
 
 
 def test_staff_upload_a_samhsa_file_in_admin(desktop_page, live_server):
-    User.objects.create_superuser("boss", "boss@example.org", "a-long-password")
+    editor = User.objects.create_user(
+        "boss", "boss@example.org", "a-long-password", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="Directory editors"))
     page = desktop_page
     page.goto(live_server.url + "/admin/treatment/provider/")
     page.get_by_label("Username").fill("boss")

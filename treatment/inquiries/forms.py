@@ -5,6 +5,7 @@ from django import forms
 
 from treatment.models import MESSAGE_MAX_LENGTH, Inquiry, ListingReport
 from treatment.phones import normalize_us_phone
+from treatment.text import TypedTextField
 
 TOO_LONG = (
     "Please shorten this to %(limit_value)d characters or fewer "
@@ -40,7 +41,7 @@ class InquiryForm(VisitorForm):
             "invalid_choice": "Choose who needs help: you or someone else.",
         },
     )
-    name = forms.CharField(
+    name = TypedTextField(
         label="First name or nickname (optional)",
         required=False,
         max_length=100,
@@ -83,7 +84,7 @@ class InquiryForm(VisitorForm):
             "invalid_choice": "Choose one of the times in the list.",
         },
     )
-    message = forms.CharField(
+    message = TypedTextField(
         label="Your message",
         max_length=MESSAGE_MAX_LENGTH,
         help_text="What kind of help are you looking for? Up to 2,000 characters.",
@@ -98,14 +99,15 @@ class InquiryForm(VisitorForm):
             "required": "Tick the box to agree, so we can pass on your message."
         },
     )
+    # Who the consent box named when the page was shown, so that a message is
+    # never passed to someone the visitor did not read about.
+    recipient = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
-        self.recipient_name = Inquiry.recipient_name_for(provider)
-        self.fields["consent"].label = (
-            f"I agree that {self.recipient_name} will receive my message "
-            "and contact details."
-        )
+        self.recipient_name = Inquiry.recipient_for(provider).name
+        self.fields["recipient"].initial = self.recipient_name
+        self.fields["consent"].label = Inquiry.consent_sentence(self.recipient_name)
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
@@ -113,6 +115,8 @@ class InquiryForm(VisitorForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("consent") and data.get("recipient") != self.recipient_name:
+            self.ask_consent_again()
         if self.has_error("email") or self.has_error("phone"):
             return data
         email, phone = data.get("email"), data.get("phone")
@@ -139,11 +143,23 @@ class InquiryForm(VisitorForm):
             )
         return data
 
+    def ask_consent_again(self):
+        """The recipient changed after the page was shown (staff changed how
+        the provider takes messages): show the box unticked, naming the new
+        recipient, and ask again."""
+        self.add_error(
+            "consent",
+            "Who receives your message has changed since you opened this page: "
+            f"it would now go to {self.recipient_name}. Tick the box again if "
+            "you agree.",
+        )
+        self.data = self.data.copy()
+        self.data["recipient"] = self.recipient_name
+        self.data.pop("consent", None)
+
     def inquiry_fields(self):
         """Keyword arguments for create_inquiry(), from valid data."""
-        return {name: self.cleaned_data[name] for name in Inquiry.VISITOR_FIELDS} | {
-            "consent_statement": self.fields["consent"].label
-        }
+        return {name: self.cleaned_data[name] for name in Inquiry.VISITOR_FIELDS}
 
 
 class ListingReportForm(VisitorForm):
@@ -156,7 +172,7 @@ class ListingReportForm(VisitorForm):
             "invalid_choice": "Choose one of the reasons in the list.",
         },
     )
-    details = forms.CharField(
+    details = TypedTextField(
         label="Details",
         required=False,
         max_length=MESSAGE_MAX_LENGTH,

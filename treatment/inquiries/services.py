@@ -6,11 +6,11 @@ carry an inquiry's id and the kind of error, never what the visitor wrote.
 
 import hashlib
 import logging
+import smtplib
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
@@ -18,12 +18,23 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from treatment.models import Inquiry, ListingReport, Provider
+from portal.clients import client_network
+from treatment.models import (
+    Inquiry,
+    InquiryEmailChange,
+    ListingReport,
+    Provider,
+    SubmissionCount,
+)
 
 logger = logging.getLogger(__name__)
 
 SUBMISSIONS_PER_HOUR = 5
+LIMIT_WINDOW = timedelta(hours=1)
 DUPLICATE_WINDOW = timedelta(minutes=10)
+# Longer than any one attempt can take (the mail server's timeout is 10 s):
+# after this, an inquiry whose sender died mid-send may be taken again.
+SENDING_STALE_AFTER = timedelta(minutes=5)
 
 
 def create_inquiry(
@@ -31,7 +42,6 @@ def create_inquiry(
     provider: Provider | None,
     who_needs_help: str,
     message: str,
-    consent_statement: str,
     name: str = "",
     email: str = "",
     phone: str = "",
@@ -40,12 +50,18 @@ def create_inquiry(
 ) -> Inquiry:
     """Validate and store an inquiry, then email it once the transaction commits.
 
-    The same message to the same recipient from the same contact details within
-    ten minutes returns the inquiry already stored instead of a second one.
-    Raises ValidationError for invalid input.
+    The recipient, name and address, is fixed now, and the consent sentence
+    stored with it names that recipient. The same message to the same
+    recipient from the same contact details within ten minutes returns the
+    inquiry already stored instead of a second one. Raises ValidationError
+    for invalid input.
     """
+    recipient = Inquiry.recipient_for(provider)
     inquiry = Inquiry(
         provider=provider,
+        recipient_name=recipient.name,
+        recipient_email=recipient.email,
+        consent_statement=Inquiry.consent_sentence(recipient.name),
         who_needs_help=who_needs_help,
         name=name,
         email=email,
@@ -53,7 +69,6 @@ def create_inquiry(
         preferred_contact=preferred_contact,
         preferred_time=preferred_time,
         message=message,
-        consent_statement=consent_statement,
     )
     inquiry.fingerprint = inquiry_fingerprint(inquiry)
     inquiry.full_clean()
@@ -82,57 +97,78 @@ def inquiry_fingerprint(inquiry: Inquiry) -> str:
 
 
 @task
-def send_inquiry_notification(inquiry_id: int) -> bool:
-    inquiry = Inquiry.objects.select_related("provider").get(pk=inquiry_id)
-    return notify(inquiry)
+def send_inquiry_notification(inquiry_id: int) -> bool | None:
+    return notify(inquiry_id)
 
 
-def notify(inquiry: Inquiry) -> bool:
-    """Email the inquiry to whoever the visitor agreed would receive it.
+def notify(inquiry_id: int) -> bool | None:
+    """Email the inquiry to the recipient fixed when it arrived.
 
-    A failure is recorded on the inquiry (the kind of error only) and leaves it
-    for `manage.py send_pending_notifications`; it never deletes anything.
+    True once sent; False when this attempt failed (what went wrong is
+    recorded on the inquiry, which waits for `send_pending_notifications`);
+    None when there is nothing to do: it was sent already, is spam, or another
+    sender is emailing it right now. Never sends one inquiry twice, even when
+    the worker and the retry run at once.
     """
-    if inquiry.notified_at:
-        return True
-    inquiry.notify_attempts += 1
-    recipient = notification_address(inquiry)
+    now = timezone.now()
+    if not Inquiry.objects.claim_for_sending(
+        inquiry_id, now=now, stale_after=SENDING_STALE_AFTER
+    ):
+        return None
+    inquiry = Inquiry.objects.select_related("provider").get(pk=inquiry_id)
     try:
-        if not recipient:
-            raise MissingStaffAddress("INQUIRY_STAFF_EMAIL is not set")
-        notification_email(inquiry, recipient).send()
+        notification_email(inquiry).send()
     except Exception as error:
-        inquiry.last_notify_error = error_kind(error)
-        inquiry.save(update_fields=["notify_attempts", "last_notify_error"])
+        Inquiry.objects.filter(pk=inquiry_id).update(
+            sending_since=None, last_notify_error=failure_reason(error)
+        )
         logger.warning(
-            "Inquiry %s: email not sent (%s)", inquiry.pk, inquiry.last_notify_error
+            "Inquiry %s: email not sent (%s)", inquiry_id, type(error).__name__
         )
         return False
-    inquiry.notified_at = timezone.now()
-    inquiry.last_notify_error = ""
-    inquiry.save(update_fields=["notify_attempts", "last_notify_error", "notified_at"])
+    Inquiry.objects.filter(pk=inquiry_id).update(
+        sending_since=None, notified_at=timezone.now(), last_notify_error=""
+    )
     return True
 
 
-class MissingStaffAddress(Exception):
+class NoStaffAddress(Exception):
     pass
 
 
-def error_kind(error: Exception) -> str:
-    """Name the error without its text, which could quote the message."""
-    if isinstance(error, MissingStaffAddress):
-        return str(error)
-    return type(error).__name__
+def failure_reason(error: Exception) -> str:
+    """What went wrong, for the inquiry handlers, in words they can act on.
+    Never the error's own text, which could quote the message."""
+    if isinstance(error, NoStaffAddress):
+        return (
+            "Our staff's email address for these messages is not set up yet. "
+            "Ask the site's administrator to set it; the message is kept and "
+            "goes out once it is."
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the recipient's address. Check it."
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "The mail server refused the site's sign-in."
+    if any(isinstance(cause, TimeoutError) for cause in causes(error)):
+        return "The mail server did not answer in time. The site will try again."
+    if isinstance(error, (OSError, smtplib.SMTPException)):
+        return "The mail server could not be reached. The site will try again."
+    return "The email could not be sent. The site will try again."
 
 
-def notification_address(inquiry: Inquiry) -> str:
-    if inquiry.provider and inquiry.provider.inquiry_email:
-        return inquiry.provider.inquiry_email
-    return settings.INQUIRY_STAFF_EMAIL
+def causes(error: BaseException):
+    """The error and those it was raised from or while handling (smtplib
+    reports a server that never answers as a disconnection)."""
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
 
 
-def notification_email(inquiry: Inquiry, recipient: str) -> EmailMessage:
+def notification_email(inquiry: Inquiry) -> EmailMessage:
     """Plain text only, so anything the visitor typed stays text."""
+    recipient = inquiry.recipient_email or settings.INQUIRY_STAFF_EMAIL
+    if not recipient:
+        raise NoStaffAddress
     body = render_to_string(
         "treatment/email/inquiry_notification.txt",
         {"inquiry": inquiry, "SITE_NAME": settings.SITE_NAME},
@@ -146,14 +182,55 @@ def notification_email(inquiry: Inquiry, recipient: str) -> EmailMessage:
 
 
 def send_pending_notifications() -> tuple[int, int]:
-    """Retry every inquiry whose email has not gone out: (sent, failed)."""
+    """Retry every inquiry whose email has not gone out: (sent, failed).
+    Inquiries another sender is emailing at the same moment are left to it."""
     sent = failed = 0
-    for inquiry in Inquiry.objects.not_notified().select_related("provider"):
-        if notify(inquiry):
-            sent += 1
-        else:
-            failed += 1
+    for inquiry_id in Inquiry.objects.not_notified().values_list("pk", flat=True):
+        outcome = notify(inquiry_id)
+        sent += outcome is True
+        failed += outcome is False
     return sent, failed
+
+
+def record_inquiry_email_change(
+    *, provider: Provider, old_email: str, changed_by
+) -> InquiryEmailChange:
+    """Record that staff changed a provider's inquiry email, and tell the
+    inquiry handlers once the change is committed."""
+    change = InquiryEmailChange.objects.create(
+        provider=provider,
+        provider_name=provider.name,
+        old_email=old_email,
+        new_email=provider.inquiry_email,
+        changed_by=changed_by,
+        changed_by_name=changed_by.get_username(),
+    )
+    transaction.on_commit(
+        partial(tell_handlers_of_email_change.enqueue, change.pk), robust=True
+    )
+    return change
+
+
+@task
+def tell_handlers_of_email_change(change_id: int) -> bool:
+    """Email our staff's address about a change of inquiry email. The change
+    stays listed in admin whether or not this email goes out."""
+    change = InquiryEmailChange.objects.get(pk=change_id)
+    if not settings.INQUIRY_STAFF_EMAIL:
+        return False
+    waiting = Inquiry.objects.not_notified().filter(
+        provider_id=change.provider_id, recipient_email=change.old_email
+    )
+    body = render_to_string(
+        "treatment/email/inquiry_email_changed.txt",
+        {"change": change, "waiting": waiting.count(), "SITE_NAME": settings.SITE_NAME},
+    )
+    EmailMessage(
+        subject=f"{change.provider_name}: inquiry email changed",
+        body=body,
+        to=[settings.INQUIRY_STAFF_EMAIL],
+    ).send()
+    return True
 
 
 def create_listing_report(
@@ -168,18 +245,20 @@ def create_listing_report(
 def over_hourly_limit(*, client_address: str, action: str) -> bool:
     """Count one submission from this client; True once past the hourly limit.
 
-    The cache key holds a keyed hash of the address, never the address, and
-    expires after an hour. With REDIS_URL set the count is shared by every app
-    server; the local-memory cache counts per process.
+    Counted per network (an IPv6 client per /64, which one household or phone
+    holds) in the database, where nothing evicts a count and which works
+    whenever an inquiry can be stored. The row keeps a keyed hash of the
+    network, never the address; rows older than an hour are deleted here.
     """
     client = salted_hmac(
-        "submission-rate-limit", client_address, algorithm="sha256"
+        "submission-rate-limit", client_network(client_address), algorithm="sha256"
     ).hexdigest()
-    key = f"submissions:{action}:{client}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > SUBMISSIONS_PER_HOUR
+    now = timezone.now()
+    with transaction.atomic():
+        SubmissionCount.objects.filter(started_at__lt=now - LIMIT_WINDOW).delete()
+        counter, _ = SubmissionCount.objects.select_for_update().get_or_create(
+            client=client, action=action, defaults={"started_at": now}
+        )
+        counter.count += 1
+        counter.save(update_fields=["count"])
+    return counter.count > SUBMISSIONS_PER_HOUR

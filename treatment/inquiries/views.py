@@ -3,12 +3,13 @@
 Every POST redirects on success, so a reload cannot send twice.
 """
 
-from django.core import signing
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from portal.clients import client_address
 from portal.views import error_page
 from treatment.inquiries.forms import InquiryForm, ListingReportForm
 from treatment.inquiries.services import (
@@ -18,8 +19,10 @@ from treatment.inquiries.services import (
 )
 from treatment.models import Inquiry, Provider
 
-# The confirmation page names the visitor and their contact details, so its
-# link only works for a short while (it can linger in a shared browser's history).
+# The confirmation page names the visitor and their contact details. Which
+# inquiry it shows travels in a signed cookie, never in its URL (URLs land in
+# access logs and browser history), and only for half an hour.
+CONFIRMATION_COOKIE = "inquiry_sent"
 CONFIRMATION_SALT = "treatment.inquiry-sent"
 CONFIRMATION_MAX_AGE = 30 * 60
 
@@ -49,25 +52,36 @@ def inquiry_page(request, *, provider):
             ):
                 return too_many_submissions(request)
             inquiry = create_inquiry(provider=provider, **form.inquiry_fields())
-            token = signing.dumps(inquiry.pk, salt=CONFIRMATION_SALT)
-            return redirect(f"{reverse('inquiry-sent')}?ref={token}")
+            response = redirect("inquiry-sent")
+            response.set_signed_cookie(
+                CONFIRMATION_COOKIE,
+                inquiry.pk,
+                salt=CONFIRMATION_SALT,
+                max_age=CONFIRMATION_MAX_AGE,
+                path=reverse("inquiry-sent"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     context = {"form": form, "provider": provider}
     return render(request, "treatment/contact.html", context)
 
 
 @never_cache
 def inquiry_sent(request):
-    inquiry = confirmed_inquiry(request.GET.get("ref", ""))
+    pk = request.get_signed_cookie(
+        CONFIRMATION_COOKIE,
+        default=None,
+        salt=CONFIRMATION_SALT,
+        max_age=CONFIRMATION_MAX_AGE,
+    )
+    inquiry = (
+        Inquiry.objects.select_related("provider").filter(pk=pk).first()
+        if pk and pk.isdigit()
+        else None
+    )
     return render(request, "treatment/inquiry_sent.html", {"inquiry": inquiry})
-
-
-def confirmed_inquiry(token):
-    """The inquiry a fresh confirmation link points to, or None."""
-    try:
-        pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return Inquiry.objects.select_related("provider").filter(pk=pk).first()
 
 
 def report_listing(request, slug):
@@ -96,16 +110,6 @@ def report_listing(request, slug):
 def report_sent(request, slug):
     provider = get_object_or_404(Provider.objects.published(), slug=slug)
     return render(request, "treatment/report_sent.html", {"provider": provider})
-
-
-def client_address(request):
-    """The connecting address. X-Forwarded-For is not trusted: anyone can send it.
-
-    Behind a reverse proxy REMOTE_ADDR is the proxy's, so every visitor would
-    share one limit. Have the proxy pass the visitor's address with the PROXY
-    protocol (gunicorn --proxy-protocol --proxy-allow-from=<proxy address>).
-    """
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def too_many_submissions(request):

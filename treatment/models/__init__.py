@@ -2,12 +2,19 @@
 
 taxonomy (categories and services), providers, versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
-visitors send), imports (SAMHSA files uploaded in admin). Models import no
-views, forms or file formats.
+visitors send), limits (what each client sent in the last hour), imports (SAMHSA
+files uploaded in admin). Models import no views, forms or file formats.
 """
 
 from treatment.models.imports import SamhsaImport
-from treatment.models.inquiries import MESSAGE_MAX_LENGTH, Inquiry, InquiryQuerySet
+from treatment.models.inquiries import (
+    MESSAGE_MAX_LENGTH,
+    Inquiry,
+    InquiryEmailChange,
+    InquiryQuerySet,
+    Recipient,
+)
+from treatment.models.limits import SubmissionCount
 from treatment.models.providers import Provider, ProviderQuerySet
 from treatment.models.reports import ListingReport, ListingReportQuerySet
 from treatment.models.taxonomy import Service, ServiceCategory
@@ -22,14 +29,17 @@ __all__ = [
     "MESSAGE_MAX_LENGTH",
     "DirectoryVersion",
     "Inquiry",
+    "InquiryEmailChange",
     "InquiryQuerySet",
     "ListingReport",
     "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
+    "Recipient",
     "SamhsaImport",
     "Service",
     "ServiceCategory",
+    "SubmissionCount",
     "directory_changed",
     "directory_migrated",
     "new_directory_version",

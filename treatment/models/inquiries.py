@@ -1,6 +1,7 @@
 """Inquiries: visitors' messages to a provider or to our staff."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -13,10 +14,32 @@ from treatment.phones import us_phone_number
 MESSAGE_MAX_LENGTH = 2000
 
 
+class Recipient(NamedTuple):
+    """Who reads an inquiry: a provider's name and inquiry email, or our
+    staff's name and an empty email (our staff's address is a setting)."""
+
+    name: str
+    email: str
+
+
 class InquiryQuerySet(models.QuerySet):
     def not_notified(self):
         """Inquiries whose email has not gone out yet (spam is never sent)."""
         return self.filter(notified_at__isnull=True).exclude(status=Inquiry.Status.SPAM)
+
+    def claim_for_sending(self, pk, *, now, stale_after):
+        """Mark this inquiry as being emailed, unless it was sent already or
+        another sender took it less than `stale_after` ago (a sender that died
+        mid-send lets go after that). One UPDATE, so on any database only one
+        of several senders gets True."""
+        free = models.Q(sending_since__isnull=True) | models.Q(
+            sending_since__lt=now - stale_after
+        )
+        return bool(
+            self.not_notified()
+            .filter(free, pk=pk)
+            .update(sending_since=now, notify_attempts=models.F("notify_attempts") + 1)
+        )
 
     def past_retention(self, days):
         """Closed and spam inquiries that arrived more than `days` days ago."""
@@ -36,7 +59,7 @@ class Inquiry(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
         IN_PROGRESS = "in_progress", "In progress"
-        CLOSED = "closed", "Closed"
+        CLOSED = "closed", "Handled"
         SPAM = "spam", "Spam"
 
     class WhoNeedsHelp(models.TextChoices):
@@ -80,6 +103,17 @@ class Inquiry(models.Model):
     consent_statement = models.CharField(
         max_length=300, help_text="The exact sentence the visitor agreed to."
     )
+    # Fixed when the inquiry arrives, as the consent sentence names them: a
+    # later change to the provider's inquiry email applies to new ones only.
+    recipient_name = models.CharField(
+        "sent to", max_length=200, help_text="Who the visitor agreed would read it."
+    )
+    recipient_email = models.EmailField(
+        "recipient's email",
+        blank=True,
+        help_text="The provider's inquiry email when the message arrived. "
+        "Empty when our staff read it.",
+    )
     fingerprint = models.CharField(
         max_length=64,
         db_index=True,
@@ -99,15 +133,16 @@ class Inquiry(models.Model):
         "email sent",
         null=True,
         blank=True,
-        help_text="Empty means the email has not gone out yet; "
-        "manage.py send_pending_notifications retries it.",
+        help_text="Empty means the email has not gone out yet. "
+        "The site tries again every few minutes.",
     )
+    sending_since = models.DateTimeField(null=True, blank=True, editable=False)
     notify_attempts = models.PositiveSmallIntegerField("email attempts", default=0)
     last_notify_error = models.CharField(
-        "last email error",
+        "why the last try failed",
         max_length=200,
         blank=True,
-        help_text="The kind of error only, never the message.",
+        help_text="What went wrong, never what the visitor wrote.",
     )
 
     # What the visitor wrote: the form asks for these, staff only read them.
@@ -137,13 +172,48 @@ class Inquiry(models.Model):
     def __str__(self):
         return f"Inquiry #{self.pk} for {self.recipient_name}"
 
-    @property
-    def recipient_name(self):
-        return self.recipient_name_for(self.provider)
-
     @staticmethod
-    def recipient_name_for(provider):
+    def recipient_for(provider):
         """Who reads a message: the provider if it takes email, else our staff."""
         if provider and provider.inquiry_email:
-            return provider.name
-        return f"{settings.SITE_NAME} staff"
+            return Recipient(provider.name, provider.inquiry_email)
+        return Recipient(f"{settings.SITE_NAME} staff", "")
+
+    @staticmethod
+    def consent_sentence(recipient_name):
+        return (
+            f"I agree that {recipient_name} will receive my message "
+            "and contact details."
+        )
+
+
+class InquiryEmailChange(models.Model):
+    """A change to a provider's inquiry email, told to the inquiry handlers.
+
+    Inquiries that arrived before it keep going to the old address, the one
+    in force when the visitor agreed; only new ones go to the new address."""
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="inquiry_email_changes",
+    )
+    provider_name = models.CharField("provider", max_length=200)
+    old_email = models.EmailField("old address", blank=True)
+    new_email = models.EmailField("new address", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_by_name = models.CharField("changed by", max_length=150)
+    changed_at = models.DateTimeField("changed", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = "change of a provider's inquiry email"
+        verbose_name_plural = "changes of providers' inquiry emails"
+
+    def __str__(self):
+        return f"{self.provider_name}: {self.old_email or '(none)'} to " + (
+            self.new_email or "(none)"
+        )

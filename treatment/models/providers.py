@@ -74,7 +74,9 @@ class Provider(models.Model):
     website = models.URLField(blank=True, validators=[validate_web_url])
     inquiry_email = models.EmailField(
         blank=True,
-        help_text="Where visitors' inquiries are sent. Never shown on the site.",
+        help_text="Where visitors' messages are sent. Never shown on the site. "
+        "A change applies to new messages only: messages already received keep "
+        "the address they arrived with, and the inquiry handlers are told.",
     )
     hours = models.TextField(blank=True)
 

@@ -6,7 +6,7 @@ from treatment.models import Inquiry
 
 class Command(BaseCommand):
     help = (
-        "Delete closed and spam inquiries received more than "
+        "Delete handled and spam inquiries received more than "
         "INQUIRY_RETENTION_DAYS days ago. Run it daily from cron."
     )
 
@@ -14,5 +14,5 @@ class Command(BaseCommand):
         days = settings.INQUIRY_RETENTION_DAYS
         deleted, _ = Inquiry.objects.past_retention(days).delete()
         self.stdout.write(
-            f"Deleted {deleted} closed or spam inquiries older than {days} days."
+            f"Deleted {deleted} handled or spam inquiries older than {days} days."
         )

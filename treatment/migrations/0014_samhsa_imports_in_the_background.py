@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0011_links_http_or_site_paths"),
+        ("treatment", "0013_links_http_or_site_paths"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ import treatment.models.links
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0010_us_phone_ascii_digits"),
+        ("treatment", "0012_submission_counts_and_plain_staff_wording"),
     ]
 
     operations = [

@@ -5,9 +5,14 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import time
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import path
 
@@ -27,6 +32,7 @@ def visitor():
 
 def inquiry_post():
     return {
+        "recipient": Inquiry.recipient_for(None).name,
         "who_needs_help": "me",
         "email": "sam@example.org",
         "preferred_contact": "any",
@@ -94,6 +100,57 @@ def test_the_first_request_after_the_database_returns_succeeds(
     response = visitor.post("/contact/", inquiry_post())
     assert response.status_code == 302
     assert Inquiry.objects.count() == 1
+
+
+@pytest.fixture
+def gunicorn(transactional_db):
+    """gunicorn (one worker, debug off) serving the test database; yields a
+    get(path) that returns the status. PostgreSQL only: SQLite has no server
+    to restart, and its test database lives in this process's memory."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    server = urlsplit(os.environ.get("DATABASE_URL", ""))
+    database = server._replace(path=f"/{connection.settings_dict['NAME']}")
+    port = closed_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", f"--bind=127.0.0.1:{port}"],
+        env=os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+            "DATABASE_URL": urlunsplit(database),
+        },
+        stderr=subprocess.DEVNULL,
+    )
+
+    def get(path):
+        try:
+            return urlopen(f"http://127.0.0.1:{port}{path}").status  # noqa: S310
+        except HTTPError as error:
+            return error.code
+
+    try:
+        for _ in range(200):
+            try:
+                get("/healthz")
+                break
+            except URLError:
+                time.sleep(0.1)
+        yield get
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_first_request_after_a_database_restart_succeeds(gunicorn):
+    """A restart breaks the connection each worker keeps (CONN_MAX_AGE); it is
+    checked before reuse, so the next visitor does not get the broken one."""
+    assert gunicorn("/treatment/?near=21201") == 200
+    with connection.cursor() as cursor:  # what a restart does to every session
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    assert gunicorn("/treatment/?near=21201") == 200
 
 
 def test_healthz_takes_the_instance_out_of_rotation(transactional_db, visitor):

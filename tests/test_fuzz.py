@@ -136,6 +136,7 @@ class PageReader(HTMLParser):
                 "textarea": ["I would like to ask about treatment."],
                 "checkbox": ["on"],
                 "radio": [attrs.get("value", "")],
+                "hidden": [attrs.get("value", "")],
             }
             # Text boxes stay empty: one of them is the honeypot.
             fields[name] = baseline.get(attrs.get("type", tag), [""])

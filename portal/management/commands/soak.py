@@ -9,6 +9,7 @@ and fails unless there was no 5xx and the inquiries stored are exactly those
 the site accepted. See README, "Soak test".
 """
 
+import html
 import http.client
 import logging
 import os
@@ -44,7 +45,8 @@ from treatment.sample_directory import generate_sample_directory
 ROOT = Path(settings.BASE_DIR)
 MIX = {"search": 60, "provider": 25, "inquiry": 15}  # percent of requests
 RADII = ["5", "10", "25", "50", "100", "any"]
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The form's hidden fields: the CSRF token, and the recipient the consent names.
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 MARK = "Soak inquiry"
 # Inquiries come from 127.1.0.0 on, one address each: the hourly limit is per
@@ -140,13 +142,13 @@ class Load:
             self.next_address += 1
         path = f"/treatment/{chance.choice(self.slugs)}/contact/"
         response, page = self.request("inquiry form", "GET", path, source=source)
-        token = CSRF_TOKEN.search(page.decode())
+        hidden = dict(HIDDEN_FIELD.findall(page.decode()))
         cookie = CSRF_COOKIE.search(response.getheader("Set-Cookie") or "")
-        if response.status != 200 or not token or not cookie:
+        if response.status != 200 or not cookie:
             return
         reference = uuid.uuid4().hex
         form = {
-            "csrfmiddlewaretoken": token[1],
+            **{name: html.unescape(value) for name, value in hidden.items()},
             "who_needs_help": chance.choice(["me", "someone_else"]),
             "email": f"soak-{reference[:8]}@example.org",
             "preferred_contact": "any",

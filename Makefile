@@ -24,6 +24,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_articles
 	DJANGO_DEBUG=1 $(BIN)/python manage.py generate_sample_directory --count $(SAMPLE_PROVIDERS) --seed 1 --if-empty
 	# The task worker (inquiry emails, imports) runs beside the server and stops
 	# with it; debug mode prints the emails it sends in this terminal.

@@ -1,39 +1,21 @@
+import hashlib
 from functools import cached_property
 from urllib.parse import urlencode
 
-import markdown
-import nh3
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from treatment.models import Service
+from facts.rendering import render_markdown
+from treatment.models import MESSAGE_MAX_LENGTH, Service, VisitorReport
 from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_word
-
-# What an article body may contain after rendering: text structure and links.
-# No images or embeds (they would load from other sites), no scripts or styles.
-ALLOWED_TAGS = {
-    *("p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr", "br"),
-    *("a", "strong", "em", "code", "pre"),
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
-
-
-def render_markdown(text):
-    """Markdown to HTML that is safe to show: anything not allowed is removed."""
-    html = markdown.markdown(text, extensions=["sane_lists"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel=None,
-    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -70,6 +52,27 @@ class ArticleQuerySet(models.QuerySet):
         return every_word(self, words, ("title", "summary", "body"))
 
 
+def normalized_text(*parts):
+    """The parts joined, with one kind of line break (admin forms send CR LF)."""
+    text = "\n\n".join(part.strip() for part in parts)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+SECTION_DESCRIPTIONS = {
+    "help": "What to do in an overdose, and where to call or text for help today.",
+    "helping": "For family and friends: how to talk about it, how to help, and "
+    "how to look after yourself.",
+    "treatment": "The kinds of care and medicine that work, and how to choose a "
+    "good program.",
+    "living": "Recovery, your rights, and caring for your body and mind.",
+    "heroin": "What heroin and other opioids do, and the risks of using them.",
+}
+
+
 class Article(models.Model):
     class Section(models.TextChoices):
         # The facts index lists the sections in this order: the most urgent
@@ -81,14 +84,22 @@ class Article(models.Model):
         HEROIN = "heroin", "Heroin and its effects"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        "address",
+        max_length=200,
+        unique=True,
+        help_text="The last part of the page's web address, e.g. overdose-signs. "
+        "Changing it breaks links to the page.",
+    )
     summary = models.CharField(
         max_length=300,
         help_text="One or two sentences, shown in lists and to search engines.",
     )
     body = models.TextField(
+        "text",
         help_text="Markdown: ## for headings, - for lists, [words](/link/) for "
-        "links. Images, scripts and styles are removed."
+        "links. Phone numbers such as 911, 988 or 1-800-662-4357 become "
+        "tap-to-call links by themselves. Images, scripts and styles are removed.",
     )
     section = models.CharField(max_length=20, choices=Section)
     order = models.PositiveSmallIntegerField(
@@ -100,25 +111,86 @@ class Article(models.Model):
         related_name="articles",
         help_text="The page's button opens the directory filtered by these services.",
     )
-    medically_reviewed_on = models.DateField(
+    sources_checked = models.DateField(
+        "sources last checked",
         null=True,
         blank=True,
-        help_text="The date a clinician checked the page. While blank, the page "
-        "says “Awaiting medical review”.",
+        help_text="The day someone last made sure that the sources below still "
+        "say what this page says. Shown on the page.",
     )
     is_published = models.BooleanField("published", default=False)
     updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    # Medical review, recorded only through "Record a medical review" in admin.
+    reviewed_by = models.CharField(
+        "reviewer", max_length=200, blank=True, editable=False
+    )
+    reviewer_credentials = models.CharField(max_length=200, blank=True, editable=False)
+    reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    reviewed_text_hash = models.CharField(
+        "fingerprint of the text reviewed", max_length=64, blank=True, editable=False
+    )
+    review_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="staff account that recorded the review",
+    )
+
+    # Kept by `manage.py load_articles` (facts/loading.py).
+    from_files = models.BooleanField(
+        "kept in a file",
+        default=False,
+        editable=False,
+        help_text="Loaded from facts/articles/ on each release.",
+    )
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["section", "order", "title"]
+        verbose_name = "facts page"
+        permissions = [("review_article", "Can record a medical review of a page")]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("facts:article", args=[self.slug])
+
+    def text_hash(self):
+        """A fingerprint of what readers read: the title, summary and text."""
+        return sha256(normalized_text(self.title, self.summary, self.body))
+
+    @property
+    def is_medically_reviewed(self):
+        """True while the text is the very text a reviewer approved."""
+        return bool(self.reviewed_text_hash) and (
+            self.reviewed_text_hash == self.text_hash()
+        )
+
+    def record_review(self, *, name, credentials, text_hash, recorded_by):
+        """Record that `name` reviewed the text whose fingerprint is `text_hash`.
+
+        Should the text have changed since, the page stays "awaiting review".
+        """
+        self.reviewed_by = name
+        self.reviewer_credentials = credentials
+        self.reviewed_on = timezone.localdate()
+        self.reviewed_text_hash = text_hash
+        self.review_recorded_by = recorded_by
+        self.save(
+            update_fields=[
+                "reviewed_by",
+                "reviewer_credentials",
+                "reviewed_on",
+                "reviewed_text_hash",
+                "review_recorded_by",
+            ]
+        )
 
     @cached_property
     def body_html(self):
@@ -158,3 +230,33 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ErrorReport(VisitorReport):
+    """A visitor's note that something on a facts page is wrong."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="error_reports",
+        verbose_name="page",
+    )
+    details = models.TextField(
+        "what is wrong", validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)]
+    )
+    evidence = models.CharField(
+        "where they read otherwise",
+        max_length=500,
+        blank=True,
+        help_text="A link or the name of a source, if the visitor gave one. "
+        "Check a link before you open it.",
+    )
+    staff_notes = models.TextField(
+        blank=True, help_text="For staff only: what you checked and what you changed."
+    )
+
+    class Meta(VisitorReport.Meta):
+        verbose_name = "error report"
+
+    def __str__(self):
+        return f"Error report about “{self.article.title}”"

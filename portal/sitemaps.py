@@ -7,7 +7,7 @@ from treatment.models import Provider
 
 class StaticPageSitemap(Sitemap):
     def items(self):
-        return ["home", "help", "privacy", "facts:index"]
+        return ["home", "help", "privacy", "facts:index", "facts:review-policy"]
 
     def location(self, item):
         return reverse(item)

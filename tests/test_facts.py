@@ -1,7 +1,5 @@
 import html
-import importlib
 import re
-from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,8 +7,12 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
-from facts.models import Article, Source, render_markdown
+from facts.loading import load_articles
+from facts.models import Article, Source
+from facts.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +43,21 @@ def test_every_article_file_is_loaded_published_and_awaiting_review():
     assert len(SEEDED) == 23
     published = Article.objects.published()
     assert sorted(published.values_list("slug", flat=True)) == SEEDED
-    assert not published.filter(medically_reviewed_on__isnull=False).exists()
-    assert {article.section for article in published} == set(Article.Section.values)
+    assert not any(article.is_medically_reviewed for article in published)
 
 
 def test_loading_the_articles_again_changes_nothing():
-    load = importlib.import_module("facts.migrations.0002_load_articles").load
-    before = (Article.objects.count(), Source.objects.count())
-    load(apps, None)
-    assert (Article.objects.count(), Source.objects.count()) == before
+    before = list(
+        Article.objects.values_list("slug", "updated_at", "loaded_fingerprint")
+    )
+    sources = list(Source.objects.values_list("pk", flat=True))
+    report = load_articles()
+    assert report.lines() == [f"{len(SEEDED)} page(s) unchanged."]
+    after = list(
+        Article.objects.values_list("slug", "updated_at", "loaded_fingerprint")
+    )
+    assert after == before
+    assert list(Source.objects.values_list("pk", flat=True)) == sources
 
 
 @pytest.mark.parametrize("slug", SEEDED)
@@ -70,10 +78,20 @@ def test_every_article_page_shows_its_sources_and_review_status(client, slug):
     assert f'<link rel="canonical" href="http://testserver/facts/{slug}/">' in page
 
 
-def test_a_reviewed_page_says_when_it_was_reviewed(client):
-    make_article(medically_reviewed_on=date(2026, 3, 2))
+def test_a_reviewed_page_says_who_reviewed_it_and_when(client, admin_user):
+    article = make_article()
+    article.record_review(
+        name="Dr. Maria Lopez",
+        credentials="MD, addiction medicine",
+        text_hash=article.text_hash(),
+        recorded_by=admin_user,
+    )
+    today = timezone.localdate()
     page = page_html(client, "/facts/a-test-page/")
-    assert "Medically reviewed on" in page and "March 2, 2026" in page
+    assert (
+        "Reviewed by Dr. Maria Lopez, MD, addiction medicine, on "
+        f'<time datetime="{today:%Y-%m-%d}">{date_format(today, "F j, Y")}</time>'
+    ) in page
     assert "Awaiting medical review" not in page
 
 
@@ -137,8 +155,13 @@ def test_medications_page_says_naltrexone_starts_only_after_withdrawal(client):
 
 def test_index_groups_pages_by_section_with_summaries(client):
     page = page_html(client, "/facts/")
-    headings = re.findall(r'<h2 id="section-\d">(.*?)</h2>', page)
-    assert headings == [label for _, label in Article.Section.choices]
+    headings = re.findall(r'<h2 id="([a-z]+)">(.*?)</h2>', page)
+    shown = set(Article.objects.published().values_list("section", flat=True))
+    assert headings == [
+        (value, html.escape(label))
+        for value, label in Article.Section.choices
+        if value in shown
+    ]
     for article in Article.objects.all():
         assert f'href="/facts/{article.slug}/"' in page
         assert html.escape(article.summary) in page
@@ -253,7 +276,7 @@ def test_sitemap_lists_pages_articles_and_published_providers(client, make_provi
         urlsplit(url).path
         for url in re.findall(r"<loc>(.*?)</loc>", page_html(client, "/sitemap.xml"))
     }
-    assert {"/", "/help/", "/privacy/", "/facts/"} <= paths
+    assert {"/", "/help/", "/privacy/", "/facts/", "/facts/how-we-review/"} <= paths
     assert {f"/facts/{slug}/" for slug in SEEDED} <= paths
     assert listed.get_absolute_url() in paths
     assert hidden.get_absolute_url() not in paths

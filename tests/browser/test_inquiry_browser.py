@@ -6,7 +6,9 @@ from django.core import mail
 from tests.browser.conftest import axe_violations, screenshot
 from treatment.models import Inquiry, ListingReport
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 MESSAGE = "I'd like to start buprenorphine. Do you have openings this week?"
 

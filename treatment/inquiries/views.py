@@ -86,25 +86,41 @@ def inquiry_sent(request):
 
 def report_listing(request, slug):
     provider = get_object_or_404(Provider.objects.published(), slug=slug)
+
+    def store(form):
+        create_listing_report(
+            provider=provider,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+        )
+
+    return report_page(
+        request,
+        ListingReportForm,
+        action="report",
+        store=store,
+        sent_url=reverse("treatment:report-sent", args=[slug]),
+        template="treatment/report_form.html",
+        context={"provider": provider},
+    )
+
+
+def report_page(request, form_class, *, action, store, sent_url, template, context):
+    """The page of a report form (a VisitorForm): on a valid POST, `store(form)`
+    and go to `sent_url`. A bot goes there too and nothing is stored; past the
+    hourly limit for `action`, a 429 page explains."""
     if request.method != "POST":
-        form = ListingReportForm()
+        form = form_class()
     else:
-        form = ListingReportForm(request.POST)
+        form = form_class(request.POST)
         if form.is_from_a_bot:
-            return redirect("treatment:report-sent", slug=slug)
+            return redirect(sent_url)
         if form.is_valid():
-            if over_hourly_limit(
-                client_address=client_address(request), action="report"
-            ):
+            if over_hourly_limit(client_address=client_address(request), action=action):
                 return too_many_submissions(request)
-            create_listing_report(
-                provider=provider,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-            return redirect("treatment:report-sent", slug=slug)
-    context = {"form": form, "provider": provider}
-    return render(request, "treatment/report_form.html", context)
+            store(form)
+            return redirect(sent_url)
+    return render(request, template, {"form": form, **context})
 
 
 def report_sent(request, slug):

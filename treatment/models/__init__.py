@@ -16,7 +16,11 @@ from treatment.models.inquiries import (
 )
 from treatment.models.limits import SubmissionCount
 from treatment.models.providers import Provider, ProviderQuerySet
-from treatment.models.reports import ListingReport, ListingReportQuerySet
+from treatment.models.reports import (
+    ListingReport,
+    VisitorReport,
+    VisitorReportQuerySet,
+)
 from treatment.models.taxonomy import Service, ServiceCategory
 from treatment.models.versions import (
     DirectoryVersion,
@@ -32,7 +36,6 @@ __all__ = [
     "InquiryEmailChange",
     "InquiryQuerySet",
     "ListingReport",
-    "ListingReportQuerySet",
     "Provider",
     "ProviderQuerySet",
     "Recipient",
@@ -40,6 +43,8 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "SubmissionCount",
+    "VisitorReport",
+    "VisitorReportQuerySet",
     "directory_changed",
     "directory_migrated",
     "new_directory_version",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("facts", "0003_article_sections_for_families"),
+        ("facts", "0006_medical_reviewers_group"),
     ]
 
     operations = [

@@ -1,12 +1,15 @@
 import hashlib
-from functools import cached_property
+import re
+from functools import cached_property, reduce
+from operator import and_, or_
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models.functions import Length, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -15,7 +18,7 @@ from facts.rendering import render_markdown
 from treatment.models import MESSAGE_MAX_LENGTH, Service, VisitorReport
 from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
-from treatment.search.keywords import every_word
+from treatment.search.keywords import every_term, search_terms
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -34,22 +37,72 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, words):
         """Articles matching the words, best first.
 
-        PostgreSQL ranks by full-text search (title above summary above body);
-        elsewhere every word must appear somewhere in the text.
+        Each word, or what it means (a brand name its medicine, "rehab"
+        residential care: see treatment.search.keywords), must appear. Pages
+        with the words in their title come first, then in a heading, then in
+        the summary, then those where they appear most, on every database;
+        PostgreSQL matches other forms of a word by full-text search.
         """
-        if connections[self.db].vendor == "postgresql":
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-                + SearchVector("body", weight="C", config="english")
+        terms = search_terms(words)
+        if connections[self.db].vendor != "postgresql":
+            matches = every_term(self, terms, ("title", "summary", "body"))
+            return matches.annotate(
+                score=place_score(terms), times=times_in_body(terms)
+            ).order_by("-score", "-times", "title")
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        query = reduce(
+            and_,
+            (
+                reduce(or_, (SearchQuery(term, config="english") for term in any_of))
+                for any_of in terms
+            ),
+        )
+        return (
+            self.annotate(
+                document=vector,
+                rank=SearchRank(vector, query),
+                score=place_score(terms),
+                times=times_in_body(terms),
             )
-            query = SearchQuery(words, search_type="websearch", config="english")
-            return (
-                self.annotate(document=vector, rank=SearchRank(vector, query))
-                .filter(document=query)
-                .order_by("-rank", "title")
-            )
-        return every_word(self, words, ("title", "summary", "body"))
+            .filter(document=query)
+            .order_by("-score", "-times", "-rank", "title")
+        )
+
+
+# Where a word stands on a page, and what that is worth: in the title, in a
+# heading of the body ("## Methadone"), in the summary, anywhere in the body.
+WORD_PLACES = [
+    (8, lambda term: Q(title__icontains=term)),
+    (4, lambda term: Q(body__iregex=rf"(^|\n)#+ [^\n]*{re.escape(term)}")),
+    (2, lambda term: Q(summary__icontains=term)),
+    (1, lambda term: Q(body__icontains=term)),
+]
+
+
+def place_score(terms):
+    """A page's score: for each word (any of its terms), the worth of each
+    place it stands in."""
+    score = Value(0)
+    for any_of in terms:
+        for points, found_in in WORD_PLACES:
+            found = reduce(or_, map(found_in, any_of))
+            score += Case(When(found, then=Value(points)), default=Value(0))
+    return score
+
+
+def times_in_body(terms):
+    """How many times the words' terms appear in the body, ignoring case: what
+    decides between pages with the words in the same places."""
+    body = Lower("body")
+    times = Value(0)
+    for term in {term.lower() for any_of in terms for term in any_of}:
+        removed = Length(body) - Length(Replace(body, Value(term), Value("")))
+        times += removed / len(term)
+    return times
 
 
 def normalized_text(*parts):

@@ -51,7 +51,9 @@ HOSTILE_VALUES = [
 RAW_QUERIES = ["{name}=%ff%fe", "{name}=%ED%A0%80", "{name}", "{name}[]=x", "{name}=%"]
 REFLECTED = ("<script>alert(1)", "<img src=x onerror")
 NON_PUBLIC = ("admin/",)
-COMMON_PARAMETERS = {"page", "q", "sort", "ref", "next", "format"}
+# Names pages read without a form of their own showing them (a search carried
+# along, a page number), and names attackers try.
+COMMON_PARAMETERS = {"page", "q", "sort", "search", "ref", "next", "format"}
 HSDS_LIST_PARAMETERS = {
     "page",
     "per_page",
@@ -69,6 +71,7 @@ DECLARED_PARAMETERS = {
 }
 SAME_PARAMETERS_AS = {"treatment:results-csv": "treatment:search"}
 TEXT_FIELDS = (CharField, TextField)
+SEARCH_REFERER = "http://testserver/treatment/?near=21201&radius=10"
 addresses = count(1)
 
 
@@ -298,11 +301,16 @@ def post_forms(site):
     forms = {}
     for name, arguments in ROUTES.items():
         path = real_path(name, arguments, site, client)
-        response = client.get(path)
+        # Reached from a search, pages carry it in their forms too.
+        response = client.get(path, headers={"referer": SEARCH_REFERER})
         if "text/html" in response.get("Content-Type", ""):
             reader = PageReader(path)
             reader.feed(response.content.decode())
-            forms.update(reader.post_forms)
+            for action, fields in reader.post_forms.items():
+                # The same form on two pages: every field either shows.
+                merged = forms.setdefault(action, {})
+                for field, values in fields.items():
+                    merged.setdefault(field, values)
     return forms
 
 

@@ -55,10 +55,10 @@ def test_big_call_button_dials_intake_first(client, clinic):
     assert 'href="tel:+14105550100"' in html
 
 
-def test_directions_link_goes_to_the_map_point(client, clinic):
+def test_directions_link_goes_to_the_street_address(client, clinic):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
     link = re.search(r'href="(https://www.openstreetmap.org/directions[^"]+)"', html)
-    assert link and f"{clinic.latitude:.5f}" in link.group(1)
+    assert link and "100%20Light%20Street" in link.group(1)
 
 
 def test_services_are_grouped_by_category(client, clinic):
@@ -129,7 +129,7 @@ def test_location_from_zip_centroid_is_marked_approximate(client, make_provider)
     assert provider.location_is_approximate
     assert (provider.latitude, provider.longitude) == (38.9898, -76.5501)
     html = client.get(provider.get_absolute_url()).content.decode()
-    assert "map point is the ZIP code" in html
+    assert "Approximate location" in html
 
 
 def test_provider_page_runs_at_most_four_queries(

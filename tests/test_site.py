@@ -228,7 +228,7 @@ def test_home_page_search_form_submits_a_get_to_the_directory(client):
     form = re.search(r'<form class="search-box" action="([^"]+)" method="get"', html)
     assert form and form.group(1) == "/treatment/"
     assert 'name="near"' in html
-    assert 'name="care"' in html
+    assert 'name="help"' in html
     assert '<option value="residential">' in html
 
 

@@ -1,8 +1,12 @@
 """Places and distances, resolved offline from the zipcodes package (GeoNames data)."""
 
+import difflib
 import math
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 import zipcodes
@@ -69,8 +73,26 @@ US_STATES = {
     "VI": "U.S. Virgin Islands",
 }
 
-ZIP_PATTERN = re.compile(r"^\d{5}(?:-\d{4})?$")
-CITY_STATE_PATTERN = re.compile(r"^(?P<city>[^,]+?)\s*,\s*(?P<state>[A-Za-z]{2})$")
+# Place names are compared by a key: ASCII, lower case, punctuation gone and
+# "St."/"Ft."/"Mt." spelled out, so that "ST. LOUIS" and "Saint Louis" meet.
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+ZIP_IN_TEXT = re.compile(r"(?<!\d)(\d{5})(?:-?\d{4})?(?!\d)")
+ONLY_DIGITS = re.compile(r"[\d\s-]+")
+COORDINATES = re.compile(r"(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)")
+# Words around a place that are not part of it: "near Baltimore", "Baltimore
+# area", "city of Baltimore", "Baltimore, MD, USA".
+COUNTRY_WORDS = ("usa", "us", "america", "united states", "united states of america")
+LEADING_WORDS = {"near", "in", "around", "at", "by", "the", "city", "of", "zip", "code"}
+TRAILING_WORDS = {"area", "city", "county", "town", "zip", "code"}
+# What people type when they mean "where I am", which only a device can tell.
+HERE = {"me", "here", "nearby", "my location", "current location", "my area"}
+# A city name alone is taken as the largest place of that name when it has at
+# least this many times the ZIP codes of the next largest (Baltimore, MD over
+# Baltimore, OH), and offered as choices otherwise (Springfield, IL / MA / MO).
+CLEAR_LEAD = 5
+MAX_CHOICES = 8
+# A device's position is rounded to 0.01 degrees (about 1 km) before use.
+DEVICE_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -78,49 +100,327 @@ class Place:
     label: str
     latitude: float
     longitude: float
+    from_device: bool = False  # "use my location": the label names the nearest town
+
+
+class Problem(StrEnum):
+    """Why a place box's text gave no place; the form words the message."""
+
+    NO_SUCH_ZIP = "no-such-zip"
+    ZIP_NOT_MAPPED = "zip-not-mapped"  # a ZIP without a map point (military mail)
+    NOT_A_ZIP = "not-a-zip"  # digits, but not five of them
+    HERE = "here"  # "near me": only the device knows where that is
+    STATE_ONLY = "state-only"
+    UNKNOWN_CITY = "unknown-city"
+    AMBIGUOUS = "ambiguous"
+    NOT_A_PLACE = "not-a-place"
+
+
+@dataclass(frozen=True)
+class PlaceLookup:
+    """What the place box's text was understood as.
+
+    `place` is searched; `choices` are other places the visitor may have meant
+    (largest first): instead of a place when there is none, or besides it when
+    a city name alone was taken as the largest place of that name.
+    """
+
+    text: str
+    place: Place | None = None
+    choices: tuple[Place, ...] = ()
+    problem: Problem | None = None
+    city: str = ""  # the city's name: as typed when not found
+    state: str = ""  # the two-letter code of the state understood, if any
+    zip_code: str = ""  # a ZIP code that gave no place
+
+    @property
+    def state_name(self):
+        return US_STATES.get(self.state, "")
+
+
+@dataclass(frozen=True)
+class City:
+    place: Place
+    zip_count: int  # the proxy for size: zipcodes has no population
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_zip: dict  # {ZIP code: Place}
+    unmapped_zips: set  # ZIP codes zipcodes knows without a map point
+    by_name: dict  # {name key: [(state, City)], largest first}
+
+
+def name_key(text):
+    """The words of a place name, compared: "St. Louis" -> ("saint", "louis")."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower()
+    text = re.sub(r"(?<![a-z])([a-z])\.", r"\1", text)  # "D.C." -> "dc"
+    text = re.sub(r"\bmc\s+(?=[a-z])", "mc", text)  # "Mc Lean" -> "mclean"
+    words = re.findall(r"[a-z0-9]+", text)
+    return tuple(ABBREVIATIONS.get(word, word) for word in words)
 
 
 @cache
-def _places():
-    """ZIP and (city, state) lookups, built once per process; 0,0 rows skipped."""
-    by_zip, city_points = {}, {}
+def _gazetteer():
+    """The lookups, built once per process from zipcodes; 0,0 rows are kept
+    apart, so that their ZIP codes are known but never placed at 0,0."""
+    by_zip, unmapped, points, zip_counts = {}, set(), {}, Counter()
+    keys = {}  # each city's name key, worked out once
     for row in zipcodes.list_all():
+        state, zip_code = row["state"], row["zip_code"]
         latitude, longitude = float(row["lat"]), float(row["long"])
         if latitude == 0 and longitude == 0:
+            unmapped.add(zip_code)
             continue
-        label = f"{row['city']}, {row['state']}"
-        by_zip[row["zip_code"]] = Place(
-            f"{label} {row['zip_code']}", latitude, longitude
+        label = f"{row['city']}, {state}"
+        by_zip[zip_code] = Place(f"{label} {zip_code}", latitude, longitude)
+        if state not in US_STATES:
+            continue  # military mail and freely associated states: ZIP only
+        if row["city"] not in keys:
+            keys[row["city"]] = " ".join(name_key(row["city"]))
+        key = (keys[row["city"]], state)
+        zip_counts[key] += 1
+        standard = row["zip_code_type"] == "STANDARD"
+        points.setdefault(key, (label, [], []))[1 if standard else 2].append(
+            (latitude, longitude)
         )
-        if row["zip_code_type"] == "STANDARD":
-            key = (row["city"].lower(), row["state"])
-            city_points.setdefault(key, (label, []))[1].append((latitude, longitude))
-    by_city = {
-        key: Place(
-            label,
-            sum(lat for lat, _ in points) / len(points),
-            sum(lng for _, lng in points) / len(points),
+    by_name = {}
+    for key, (label, standard, other) in points.items():
+        spots = standard or other  # a town of post office boxes only has those
+        city = City(
+            Place(
+                label,
+                sum(lat for lat, _ in spots) / len(spots),
+                sum(lng for _, lng in spots) / len(spots),
+            ),
+            zip_counts[key],
         )
-        for key, (label, points) in city_points.items()
-    }
-    return by_zip, by_city
+        by_name.setdefault(key[0], []).append((key[1], city))
+    for cities in by_name.values():
+        cities.sort(key=lambda pair: -pair[1].zip_count)
+    return Gazetteer(by_zip, unmapped, by_name)
+
+
+@cache
+def _state_keys():
+    """{name key of a state's name or code: its code}."""
+    keys = {}
+    for code, name in US_STATES.items():
+        keys[(code.lower(),)] = code
+        keys[name_key(name)] = code
+    keys[name_key("Virgin Islands")] = "VI"
+    return keys
 
 
 def zip_centroid(zip_code):
     """The Place of a 5-digit ZIP code, or None."""
-    return _places()[0].get((zip_code or "")[:5])
+    return _gazetteer().by_zip.get((zip_code or "")[:5])
 
 
 def resolve_place(text):
-    """A Place for "21201" or "Baltimore, MD", or None when it is not known."""
+    """A Place for what the place box says, or None when that is not one place."""
+    return look_up_place(text).place
+
+
+def look_up_place(text):
+    """A PlaceLookup for a ZIP code (ZIP+4, or within other words), "City, ST"
+    in any case and spelling of the state, a city alone, or a device's
+    "latitude,longitude"."""
     text = " ".join((text or "").split())
-    if ZIP_PATTERN.match(text):
-        return zip_centroid(text)
-    match = CITY_STATE_PATTERN.match(text)
-    if match:
-        key = (match["city"].lower(), match["state"].upper())
-        return _places()[1].get(key)
-    return None
+    coordinates = COORDINATES.fullmatch(text)
+    if coordinates:
+        return _device_place(text, *map(float, coordinates.groups()))
+    zip_match = ZIP_IN_TEXT.search(text)
+    if zip_match:
+        return _zip_place(text, zip_match[1])
+    if ONLY_DIGITS.fullmatch(text):
+        return PlaceLookup(text, problem=Problem.NOT_A_ZIP)
+    words = _without_country(name_key(text))
+    if not words:
+        return PlaceLookup(text, problem=Problem.NOT_A_PLACE)
+    # "near me" asks for the device's position; "ME" alone is Maine.
+    if " ".join(_trimmed(words)) in HERE and words != ("me",):
+        return PlaceLookup(text, problem=Problem.HERE)
+    state, city_words = _split_state(words)
+    if state == "DC" and not _trimmed(city_words):
+        city_words = ("washington",)  # the District is its city
+    if not _trimmed(city_words):
+        # A state alone, or a city named like one ("Washington", "New York").
+        return PlaceLookup(
+            text,
+            choices=_choices(_cities(" ".join(words))),
+            problem=Problem.STATE_ONLY,
+            state=state,
+        )
+    return _city_place(text, city_words, state)
+
+
+def _device_place(text, latitude, longitude):
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return PlaceLookup(text, problem=Problem.NOT_A_PLACE)
+    latitude = round(latitude, DEVICE_DECIMALS)
+    longitude = round(longitude, DEVICE_DECIMALS)
+    nearest = nearest_town(latitude, longitude)
+    return PlaceLookup(
+        text, place=Place(nearest or "", latitude, longitude, from_device=True)
+    )
+
+
+def _zip_place(text, zip_code):
+    place = zip_centroid(zip_code)
+    if place is not None:
+        return PlaceLookup(text, place=place)
+    problem = (
+        Problem.ZIP_NOT_MAPPED
+        if zip_code in _gazetteer().unmapped_zips
+        else Problem.NO_SUCH_ZIP
+    )
+    return PlaceLookup(text, problem=problem, zip_code=zip_code)
+
+
+def _without_country(words):
+    for country in COUNTRY_WORDS:
+        size = len(country.split())
+        if len(words) > size and " ".join(words[-size:]) == country:
+            return words[:-size]
+    return words
+
+
+def _trimmed(words):
+    """The words less those around a place name ("near", "area", ...)."""
+    start, end = 0, len(words)
+    while start < end and words[start] in LEADING_WORDS:
+        start += 1
+    while end > start and words[end - 1] in TRAILING_WORDS:
+        end -= 1
+    return words[start:end]
+
+
+def _split_state(words):
+    """(state code or "", the words before it): the longest ending of the
+    words that names a state ("west virginia" before "virginia")."""
+    states = _state_keys()
+    for size in (4, 3, 2, 1):
+        if len(words) >= size and tuple(words[-size:]) in states:
+            return states[tuple(words[-size:])], words[:-size]
+    return "", words
+
+
+def _cities(name):
+    """[(state, City)] called `name` (a name key joined by spaces), largest first."""
+    return _gazetteer().by_name.get(name, [])
+
+
+def _choices(cities):
+    return tuple(city.place for _, city in cities[:MAX_CHOICES])
+
+
+def _city_place(text, city_words, state):
+    """The lookup of a city, in a state when one was given."""
+    as_typed = _city_as_typed(text, city_words, state)
+    for words in (city_words, _trimmed(city_words)):
+        cities = _cities(" ".join(words))
+        if state:
+            cities = [pair for pair in cities if pair[0] == state]
+        if len(cities) == 1 or (
+            len(cities) > 1
+            and cities[0][1].zip_count >= CLEAR_LEAD * cities[1][1].zip_count
+        ):
+            place = cities[0][1].place
+            return PlaceLookup(
+                text,
+                place=place,
+                choices=_choices(cities[1:]),
+                city=place.label.rsplit(", ", 1)[0],
+            )
+        if cities:
+            return PlaceLookup(
+                text,
+                choices=_choices(cities),
+                problem=Problem.AMBIGUOUS,
+                city=as_typed,
+            )
+    # Nowhere of that name (in that state): the same name in other states,
+    # else names spelled nearly the same.
+    name = " ".join(_trimmed(city_words) or city_words)
+    elsewhere = _cities(name) if state else []
+    return PlaceLookup(
+        text,
+        choices=_choices(elsewhere or _similar(name, state)),
+        problem=Problem.UNKNOWN_CITY,
+        city=as_typed,
+        state=state,
+    )
+
+
+def _city_as_typed(text, city_words, state):
+    """The visitor's own spelling of the city part, for messages: all of the
+    text unless a state was read from its end."""
+    if not state:
+        return text[:60]
+    before_state = (
+        text.rsplit(",", 1)[0]
+        if "," in text
+        else " ".join(text.split()[: len(city_words)])
+    )
+    return before_state.strip()[:60]
+
+
+def _similar(name, state):
+    """[(state, City)] whose names are spelled nearly like `name`, largest
+    first; only names with the same first letter are compared, for speed."""
+    names = _names_by_letter().get(name[:1], [])
+    close = difflib.get_close_matches(name, names, n=MAX_CHOICES, cutoff=0.8)
+    cities = [
+        pair
+        for close_name in close
+        for pair in _cities(close_name)
+        if not state or pair[0] == state
+    ]
+    return sorted(cities, key=lambda pair: -pair[1].zip_count)
+
+
+@cache
+def _names_by_letter():
+    names = {}
+    for name in _gazetteer().by_name:
+        names.setdefault(name[:1], []).append(name)
+    return names
+
+
+@cache
+def _zip_grid():
+    """ZIP code points by whole degree of latitude and longitude."""
+    grid = {}
+    for place in _gazetteer().by_zip.values():
+        cell = (math.floor(place.latitude), math.floor(place.longitude))
+        grid.setdefault(cell, []).append(place)
+    return grid
+
+
+def nearest_town(latitude, longitude):
+    """ "City, ST" of the ZIP code point nearest this one (within about a
+    degree), or None, as in the middle of the sea."""
+    grid = _zip_grid()
+    row, column = math.floor(latitude), math.floor(longitude)
+    nearby = [
+        place
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        for place in grid.get((row + dy, column + dx), [])
+    ]
+    if not nearby:
+        return None
+    cos_lat = math.cos(math.radians(latitude))
+    nearest = min(
+        nearby,
+        key=lambda place: (
+            (place.latitude - latitude) ** 2
+            + ((place.longitude - longitude) * cos_lat) ** 2
+        ),
+    )
+    return nearest.label.rsplit(" ", 1)[0]
 
 
 def bounding_box(latitude, longitude, miles):

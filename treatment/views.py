@@ -5,21 +5,33 @@ The provider page carries the inquiry form, so this module wires the core
 """
 
 import json
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from treatment.inquiries.forms import InquiryForm
 from treatment.models import Provider
-from treatment.search import search_directory
+from treatment.search import PastLastPage, search_directory
+from treatment.search.links import own_search_url
 
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def search(request):
-    results = search_directory(request.GET)
+    try:
+        results = search_directory(request.GET)
+    except PastLastPage as past:
+        # An old link, or a search whose results have shrunk: the last page.
+        query = request.GET.copy()
+        query["page"] = past.last_page
+        if past.last_page == 1:
+            del query["page"]
+        return redirect(
+            f"{request.path}?{query.urlencode()}" if query else request.path
+        )
     return render(request, "treatment/search.html", {"results": results})
 
 
@@ -27,26 +39,71 @@ def provider_detail(request, slug):
     provider = get_object_or_404(
         Provider.objects.published().with_services(), slug=slug
     )
+    page_url = request.build_absolute_uri(provider.get_absolute_url())
+    own_search = search_from_referer(request)
     context = {
         "provider": provider,
-        "back_to_search": search_url_from_referer(request),
+        "own_search": own_search,  # carried to the inquiry's confirmation
+        "back_to_search": own_search or reverse("treatment:search"),
         "json_ld": medical_clinic_json_ld(request, provider),
         "inquiry_form": InquiryForm(provider=provider),
+        "directions": directions(provider),
+        "page_url": page_url,
+        "text_message": "sms:?&body=" + quote(listing_text(provider, page_url)),
     }
     return render(request, "treatment/provider_detail.html", context)
 
 
-def search_url_from_referer(request):
+@dataclass(frozen=True)
+class Directions:
+    """Links to directions: the web map works anywhere; static/js/provider.js
+    swaps in the link that opens the device's own maps app where it knows one."""
+
+    web: str  # OpenStreetMap
+    geo: str  # a geo: URI, which Android opens in its maps app
+    apple: str  # Apple Maps, which iPhones, iPads and Macs open in theirs
+    to_address: bool  # to the street address, rather than a map point
+
+
+def directions(provider):
+    if provider.street or provider.latitude is None:
+        address = quote(postal_address(provider))
+        return Directions(
+            web=f"https://www.openstreetmap.org/directions?to={address}",
+            geo=f"geo:0,0?q={address}",
+            apple=f"https://maps.apple.com/?daddr={address}",
+            to_address=bool(provider.street),
+        )
+    point = f"{provider.latitude:.5f},{provider.longitude:.5f}"
+    return Directions(
+        web=f"https://www.openstreetmap.org/directions?route=%3B{quote(point)}",
+        geo=f"geo:{point}?q={point}({quote(provider.name)})",
+        apple=f"https://maps.apple.com/?daddr={point}",
+        to_address=False,
+    )
+
+
+def postal_address(provider):
+    place = f"{provider.city}, {provider.state} {provider.zip_code}"
+    return f"{provider.street}, {place}" if provider.street else place
+
+
+def listing_text(provider, page_url):
+    """The listing as a text message: name, phone, address and page link."""
+    lines = [provider.name, provider.call_number, postal_address(provider), page_url]
+    return "\n".join(line for line in lines if line)
+
+
+def search_from_referer(request):
     """The visitor's own search when they came from one on this site (the
-    referrer is sent only within the site), else a new search."""
-    search_path = reverse("treatment:search")
+    referrer is sent only within the site), else None."""
     try:
         referer = urlsplit(request.headers.get("referer", ""))
     except ValueError:  # not a URL, e.g. "http://[::1"
-        return search_path
-    if referer.netloc == request.get_host() and referer.path == search_path:
-        return f"{search_path}?{referer.query}" if referer.query else search_path
-    return search_path
+        return None
+    if referer.netloc != request.get_host():
+        return None
+    return own_search_url(urlunsplit(("", "", referer.path, referer.query, "")))
 
 
 def medical_clinic_json_ld(request, provider):

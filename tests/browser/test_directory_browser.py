@@ -31,9 +31,10 @@ def providers(make_provider):
 
 def find_buprenorphine_with_medicaid(page, base_url):
     page.goto(base_url + "/")
-    page.get_by_label("ZIP code or city and state").fill("21201")
+    page.get_by_label("ZIP code or city").fill("21201")
     page.get_by_role("button", name="Find treatment").click()
     page.wait_for_url("**/treatment/?**")
+    page.locator("summary", has_text="Filters").click()
     page.get_by_role("checkbox", name="Buprenorphine (").check()
     page.locator("summary", has_text="Payment accepted").click()
     page.get_by_role("checkbox", name="Medicaid (").check()

@@ -43,10 +43,11 @@ def test_skip_link_is_first_and_moves_focus_to_main(phone_page, live_server):
 
 def test_home_search_form_submits_the_typed_location(phone_page, live_server):
     phone_page.goto(live_server.url + "/")
-    phone_page.get_by_label("ZIP code or city and state").fill("Baltimore, MD")
-    phone_page.get_by_label("Type of care").select_option("outpatient")
+    phone_page.get_by_label("ZIP code or city").fill("Baltimore, MD")
+    phone_page.get_by_label("What kind of help?").select_option("outpatient")
     phone_page.get_by_role("button", name="Find treatment").click()
     phone_page.wait_for_url("**/treatment/?**")
     assert "near=Baltimore%2C+MD" in phone_page.url
-    assert "care=outpatient" in phone_page.url
+    assert "help=outpatient" in phone_page.url
+    assert phone_page.get_by_role("link", name="Remove Outpatient").is_visible()
     assert phone_page.off_site_requests == []

@@ -3,6 +3,8 @@
 Every POST redirects on success, so a reload cannot send twice.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +20,7 @@ from treatment.inquiries.services import (
     over_hourly_limit,
 )
 from treatment.models import Inquiry, Provider
+from treatment.search.links import own_search_url
 
 # The confirmation page names the visitor and their contact details. Which
 # inquiry it shows travels in a signed cookie, never in its URL (URLs land in
@@ -40,6 +43,10 @@ def provider_contact(request, slug):
 
 
 def inquiry_page(request, *, provider):
+    # The visitor's own search, from the provider's page, for the confirmation
+    # page's "Look for more treatment" (search parameters only, no details).
+    search_url = own_search_url(request.POST.get("search"))
+    search = {"search": search_url} if search_url else {}
     if request.method != "POST":
         form = InquiryForm(provider=provider)
     else:
@@ -52,19 +59,20 @@ def inquiry_page(request, *, provider):
             ):
                 return too_many_submissions(request)
             inquiry = create_inquiry(provider=provider, **form.inquiry_fields())
-            response = redirect("inquiry-sent")
+            sent = reverse("inquiry-sent")
+            response = redirect(f"{sent}?{urlencode(search)}" if search else sent)
             response.set_signed_cookie(
                 CONFIRMATION_COOKIE,
                 inquiry.pk,
                 salt=CONFIRMATION_SALT,
                 max_age=CONFIRMATION_MAX_AGE,
-                path=reverse("inquiry-sent"),
+                path=sent,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
                 samesite="Lax",
             )
             return response
-    context = {"form": form, "provider": provider}
+    context = {"form": form, "provider": provider, **search}
     return render(request, "treatment/contact.html", context)
 
 
@@ -81,7 +89,9 @@ def inquiry_sent(request):
         if pk and pk.isdigit()
         else None
     )
-    return render(request, "treatment/inquiry_sent.html", {"inquiry": inquiry})
+    search = own_search_url(request.GET.get("search"))
+    context = {"inquiry": inquiry, "search": search}
+    return render(request, "treatment/inquiry_sent.html", context)
 
 
 def report_listing(request, slug):

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.template.loader import get_template
 
 from treatment.models import DirectoryVersion
-from treatment.search.facets import facet_counts
+from treatment.search.facets import facet_counts, relaxed_totals
 from treatment.search.query import page_rows
 
 SEARCH_CACHE_SECONDS = 60 * 60
@@ -41,11 +41,21 @@ def code_version():
 
 def cached_facet_counts(filterset, version):
     """facet_counts(), from the cache until the directory next changes."""
+    return cached_for_search("counts", facet_counts, filterset, version)
+
+
+def cached_relaxed_totals(filterset, version):
+    """relaxed_totals(), from the cache until the directory next changes."""
+    return cached_for_search("relaxed", relaxed_totals, filterset, version)
+
+
+def cached_for_search(kind, count, filterset, version):
+    """count(filterset), kept under the search's choices (all but the sort)."""
     if version is None:
-        return facet_counts(filterset)
+        return count(filterset)
     return cache.get_or_set(
-        f"directory-counts:{version}:{filterset.counts_key}",
-        lambda: facet_counts(filterset),
+        f"directory-{kind}:{version}:{filterset.counts_key}",
+        lambda: count(filterset),
         SEARCH_CACHE_SECONDS,
     )
 

@@ -4,11 +4,11 @@ Each option's count applies every filter except its own group's choices."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from treatment.models import Provider
 from treatment.search.params import FilterGroup
-from treatment.search.query import ProviderServices
+from treatment.search.query import ProviderServices, offers_any
 
 
 @dataclass
@@ -73,4 +73,63 @@ def services_count(providers):
         .values("service_id")
         .annotate(count=Count("pk"))
         .order_by()
+    )
+
+
+def relaxed_totals(filterset):
+    """What would give results to a search that has none, in one query, in
+    the shapes of SearchResults.wider_totals and .totals_without:
+    ([(radius choice, total)] at each offered distance beyond the chosen one,
+    ending with "any"; [(parameter, value, label, total)] for each choice made
+    among the keyword, "accepting" and the filter groups, were it undone)."""
+    radii = filterset.wider_radii
+    undone = list(undone_choices(filterset))
+    anywhere = filterset.filtered(exclude=["near"])
+    parts = [
+        total_of(filterset.within(anywhere, miles), f"radius:{value}")
+        for value, miles in radii
+    ] + [
+        total_of(providers, f"without:{number}")
+        for number, (*_, providers) in enumerate(undone)
+    ]
+    totals = {}
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True).order_by()  # not by name
+        totals = {row["relaxed"]: row["total"] for row in rows}
+    return (
+        [(value, totals[f"radius:{value}"]) for value, _ in radii],
+        [
+            (name, value, label, totals[f"without:{number}"])
+            for number, (name, value, label, _) in enumerate(undone)
+        ],
+    )
+
+
+def undone_choices(filterset):
+    """(parameter, value, label, the providers were that choice undone) for
+    each choice made."""
+    cleaned = filterset.cleaned
+    for name in ("q", "accepting"):
+        if cleaned.get(name):
+            label = cleaned["q"] if name == "q" else filterset.filters[name].label
+            value = cleaned["q"] if name == "q" else "true"
+            yield name, value, label, filterset.filtered(exclude=[name])
+    for key, ids in filterset.selected().items():
+        group = filterset.group(key)
+        others = filterset.filtered(exclude=[key])
+        for service in group.services:
+            if service.pk in ids:
+                rest = [pk for pk in ids if pk != service.pk]
+                label = group.label if group.standalone else service.name
+                providers = others.filter(offers_any(rest)) if rest else others
+                yield key, service.slug, label, providers
+
+
+def total_of(providers, label):
+    """One {relaxed: label, total} row counting these providers."""
+    return (
+        providers.order_by()
+        .annotate(relaxed=Value(label))
+        .values("relaxed")
+        .annotate(total=Count("pk"))
     )

@@ -11,10 +11,11 @@ import django_filters
 from django import forms
 from django.db.models import F
 
-from treatment.geo import resolve_place
+from treatment.geo import Problem, look_up_place
 from treatment.models import Provider, Service
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
 from treatment.search.query import MilesFrom, offers_any, within_miles
+from treatment.search.rewrite import rewrite
 
 DEFAULT_RADIUS = "25"
 RADIUS_CHOICES = [
@@ -37,18 +38,55 @@ TELEHEALTH = "telehealth"
 
 
 class DirectoryForm(forms.Form):
+    # What the place box says when its text gives no place to search: what was
+    # not understood, and how to put it right.
+    PLACE_PROBLEMS = {
+        Problem.NO_SUCH_ZIP: "There is no ZIP code %(zip_code)s. Check the number, "
+        "or type a city and state such as “Baltimore, MD”.",
+        Problem.ZIP_NOT_MAPPED: "ZIP code %(zip_code)s is for mail only (such as "
+        "military mail), so it has no place on the map. Type the ZIP code or "
+        "the city where you live.",
+        Problem.NOT_A_ZIP: "“%(text)s” is not a ZIP code: ZIP codes have 5 digits, "
+        "such as 21201.",
+        Problem.HERE: "We can’t tell where “%(text)s” is from words alone. Type "
+        "your ZIP code, or your city and state such as “Baltimore, MD”.",
+        Problem.STATE_ONLY: "“%(text)s” is a whole state. Add a city or a ZIP "
+        "code, such as “Baltimore, MD” or 21201.",
+        Problem.UNKNOWN_CITY: "We couldn’t find a city or town called “%(city)s”. "
+        "Check the spelling, add the state (“Baltimore, MD”), or type a ZIP code.",
+        Problem.AMBIGUOUS: "There is more than one place called “%(city)s”. "
+        "Choose one, or add the state, such as “%(example)s”.",
+        Problem.NOT_A_PLACE: "We couldn’t find a place in “%(text)s”. Type a "
+        "5-digit ZIP code, or a city and state such as “Baltimore, MD”.",
+    }
+    UNKNOWN_CITY_IN_STATE = (
+        "We couldn’t find a city or town called “%(city)s” in %(state)s. Check "
+        "the spelling, or type a ZIP code."
+    )
+
+    place_lookup = None  # the PlaceLookup of the place box, when it has text
+
     def clean_near(self):
         text = " ".join(self.cleaned_data["near"].split())
         if not text:
             return None
-        place = resolve_place(text)
-        if place is None:
+        self.place_lookup = lookup = look_up_place(text)
+        if lookup.problem:
+            in_state = lookup.problem == Problem.UNKNOWN_CITY and lookup.state
             raise forms.ValidationError(
-                "We couldn’t find “%(place)s”. Try a 5-digit ZIP code, or a city "
-                "and a two-letter state such as “Baltimore, MD”.",
-                params={"place": text[:60]},
+                self.UNKNOWN_CITY_IN_STATE
+                if in_state
+                else self.PLACE_PROBLEMS[lookup.problem],
+                code=lookup.problem.value,
+                params={
+                    "text": text[:60],
+                    "city": lookup.city,
+                    "state": lookup.state_name,
+                    "zip_code": lookup.zip_code,
+                    "example": lookup.choices[0].label if lookup.choices else "",
+                },
             )
-        return place
+        return lookup.place
 
 
 class FilterGroup:
@@ -120,6 +158,14 @@ class DirectoryFilter(django_filters.FilterSet):
         fields = []
         form = DirectoryForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        # The filters see the parameters as rewritten: the words people use
+        # read as filter choices (see rewrite).
+        self.rewritten = rewrite(data, self.groups)
+        super().__init__(
+            None if data is None else self.rewritten.params, *args, **kwargs
+        )
+
     def get_form_class(self):
         """Built once for each class: its fields are the same in every search."""
         cls = type(self)
@@ -134,14 +180,20 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_near(self, queryset, name, place):
         if place is None:
             return queryset
+        return self.within(queryset, self.radius_miles)
+
+    def within(self, queryset, miles):
+        """The providers within `miles` of the place (None: at any distance),
+        annotated with their distance."""
+        place = self.place
         queryset = (
             queryset.exclude(latitude=None)
             .exclude(longitude=None)
             .annotate(distance=MilesFrom(place.latitude, place.longitude))
         )
-        if self.radius_miles is None:
+        if miles is None:
             return queryset
-        return within_miles(queryset, place, self.radius_miles)
+        return within_miles(queryset, place, miles)
 
     def filter_text(self, queryset, name, value):
         return every_word(queryset, value, PROVIDER_FIELDS)
@@ -171,12 +223,35 @@ class DirectoryFilter(django_filters.FilterSet):
         return self.cleaned.get("near")
 
     @property
+    def place_lookup(self):
+        """What the place box's text was understood as, or None when empty."""
+        self.form.is_valid()  # looks the place up, once
+        return self.form.place_lookup
+
+    @property
+    def place_problem(self):
+        """The place box's PlaceLookup when its text gave no place to search."""
+        lookup = self.place_lookup
+        return lookup if lookup and lookup.problem else None
+
+    @property
     def chosen_radius(self):
         return self.cleaned.get("radius") or DEFAULT_RADIUS
 
     @property
     def radius_miles(self):
         return None if self.chosen_radius == "any" else int(self.chosen_radius)
+
+    @property
+    def wider_radii(self):
+        """[(radius choice, miles or None)] offered beyond the chosen distance."""
+        if self.place is None or self.radius_miles is None:
+            return []
+        return [
+            (value, None if value == "any" else int(value))
+            for value, _ in RADIUS_CHOICES
+            if value == "any" or int(value) > self.radius_miles
+        ]
 
     @property
     def nearer_radii(self):
@@ -205,6 +280,13 @@ class DirectoryFilter(django_filters.FilterSet):
             for group in self.groups
             if data.get(group.key)
         }
+
+    def chosen_filters(self):
+        """The names of the filters with a choice made, in the page's order."""
+        data = self.cleaned
+        names = [name for name in ("q", "accepting") if data.get(name)]
+        groups = sorted(self.groups, key=lambda group: not group.standalone)
+        return names + [group.key for group in groups if data.get(group.key)]
 
     @cached_property
     def counts_key(self):

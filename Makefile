@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 SAMPLE_PROVIDERS ?= 300
 BENCH_PROVIDERS ?= 20000
 BENCH_SEED ?= 1
+SOAK_SECONDS ?= 60
 
-.PHONY: run test bench setup check-python
+.PHONY: run test bench soak setup check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; $(PYTHON) is " + sys.version.split()[0] + ". Install it, or run: make PYTHON=python3.12 ...")'
@@ -38,3 +39,9 @@ test: setup
 # Debug is switched off for the timings; DJANGO_DEBUG=1 only spares a secret key.
 bench: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_directory --providers $(BENCH_PROVIDERS) --seed $(BENCH_SEED) $(BENCH_ARGS)
+
+# gunicorn with production settings under a mixed load in a throw-away
+# database; fails on any 5xx or lost inquiry. On PostgreSQL:
+# make soak SOAK_ARGS="--database-url postgres://postgres@127.0.0.1:5432"
+soak: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from facts.rendering import render_markdown
 from treatment.models import MESSAGE_MAX_LENGTH, Service, VisitorReport
+from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_term, search_terms
 
@@ -271,7 +272,7 @@ class Source(models.Model):
     )
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200)
-    url = models.URLField("URL", max_length=500)
+    url = models.URLField("URL", max_length=500, validators=[validate_web_url])
     date = models.CharField(
         max_length=40, blank=True, help_text="As the source gives it, e.g. Dec 2024."
     )

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.faults import closed_port, redis_cache_at
 from tests.test_inquiries import VALID, contact_url
 from treatment.inquiries.services import (
     SENDING_STALE_AFTER,
@@ -36,13 +37,6 @@ def provider(make_provider):
     return make_provider(
         name="Harbor Clinic", inquiry_email="intake@harbor.example.org"
     )
-
-
-def closed_port():
-    """A local port nothing listens on: connecting is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -174,13 +168,9 @@ def test_the_handlers_notice_of_a_changed_address_is_sent_by_the_worker(
 
 
 @pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-        }
-    }
+def redis_down():
+    with redis_cache_at(closed_port()):  # the site's own Redis backend
+        yield
 
 
 def test_redis_down_inquiries_are_stored_and_limited(

@@ -97,7 +97,10 @@ def listing_text(provider, page_url):
 def search_from_referer(request):
     """The visitor's own search when they came from one on this site (the
     referrer is sent only within the site), else None."""
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # not a URL, e.g. "http://[::1"
+        return None
     if referer.netloc != request.get_host():
         return None
     return own_search_url(urlunsplit(("", "", referer.path, referer.query, "")))

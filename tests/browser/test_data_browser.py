@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 
 from tests.browser.conftest import screenshot
 
@@ -56,29 +57,53 @@ def test_without_javascript_the_print_button_stays_hidden(no_js_page, results_ur
     ).is_visible()
 
 
-def test_staff_upload_a_samhsa_file_in_admin(desktop_page, live_server):
+def sign_in_as_an_editor(page, live_server):
     editor = User.objects.create_user(
         "boss", "boss@example.org", "a-long-password", is_staff=True
     )
     editor.groups.add(Group.objects.get(name="Directory editors"))
-    page = desktop_page
     page.goto(live_server.url + "/admin/treatment/provider/")
     page.get_by_label("Username").fill("boss")
     page.get_by_label("Password").fill("a-long-password")
     page.get_by_role("button", name="Log in").click()
 
+
+def upload(page, dry_run):
     page.get_by_role("link", name="Import SAMHSA file").click()
     page.get_by_label("SAMHSA locator file").set_input_files(WIDE_CSV)
-    page.get_by_role("checkbox", name="Dry run").check()
+    page.get_by_role("checkbox", name="Dry run").set_checked(dry_run)
     page.get_by_role("button", name="Import").click()
+
+
+def test_staff_upload_a_samhsa_file_in_admin(desktop_page, live_server):
+    page = desktop_page
+    sign_in_as_an_editor(page, live_server)
+
+    upload(page, dry_run=True)  # the test settings run tasks at once
     assert (
         "nothing was saved" in page.get_by_role("heading", level=2).first.inner_text()
     )
-
-    page.get_by_label("SAMHSA locator file").set_input_files(WIDE_CSV)
-    page.get_by_role("checkbox", name="Dry run").uncheck()
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import these rows now").click()
     screenshot(page, "admin-import-samhsa")
     summary = page.locator("#summary-heading + table").inner_text()
     assert "Created\t3" in summary
     assert "line 4: no name" in page.content()
+    assert page.console_errors == []
+
+
+def test_an_import_page_follows_the_worker_by_itself(
+    desktop_page, live_server, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page = desktop_page
+    sign_in_as_an_editor(page, live_server)
+
+    upload(page, dry_run=False)
+    status = page.get_by_role("status")
+    assert "waiting for the task worker" in status.inner_text()
+    screenshot(page, "admin-import-waiting")
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    page.get_by_role("heading", name="Imported samhsa-wide.csv").wait_for()
+    assert "Created\t3" in page.locator("#summary-heading + table").inner_text()
+    assert page.console_errors == []

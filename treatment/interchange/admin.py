@@ -1,21 +1,39 @@
-"""The provider admin's "Import SAMHSA file" page and "Export as CSV" action."""
+"""The provider admin's "Import SAMHSA file" pages and "Export as CSV" action.
+
+An upload is stored and imported by the task worker (jobs.py); its page shows
+the progress, then the summary, and after a dry run a button that imports
+the same file's rows without asking for it again.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from treatment.interchange.csv_export import staff_csv_response
-from treatment.interchange.samhsa import ImportFileError, import_samhsa_file
+from treatment.interchange.jobs import import_dry_run_now, start_import
+from treatment.interchange.samhsa import (
+    MAX_COLUMNS,
+    MAX_FILE_MEGABYTES,
+    MAX_ROWS,
+    ImportFileError,
+    ImportSummary,
+    check_file_size,
+)
+from treatment.models import SamhsaImport
 
-MAX_UPLOAD_MEGABYTES = 50
+RECENT_IMPORTS = 10
+SKIPPED_ROWS_SHOWN = 1000
 
 
 class SamhsaUploadForm(forms.Form):
     file = forms.FileField(
         label="SAMHSA locator file",
-        help_text="The wide CSV or XLSX download, or the JSON listing.",
+        help_text="The wide CSV or XLSX download, or the JSON listing: up to "
+        f"{MAX_FILE_MEGABYTES} MB, {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns.",
     )
     dry_run = forms.BooleanField(
         label="Dry run: report what would change, save nothing",
@@ -28,61 +46,96 @@ class SamhsaUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MEGABYTES * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_UPLOAD_MEGABYTES} MB. Import it "
-                "with `manage.py import_samhsa` instead."
-            )
-        return upload
-
-    def run_import(self):
-        """The import's summary; a file that can't be read becomes a form error."""
-        upload = self.cleaned_data["file"]
         try:
-            return import_samhsa_file(
-                file_name=upload.name,
-                data=upload.read(),
-                publish=self.cleaned_data["publish"],
-                dry_run=self.cleaned_data["dry_run"],
-            )
+            check_file_size(upload.size)
         except ImportFileError as error:
-            self.add_error("file", str(error))
-            return None
+            raise forms.ValidationError(str(error)) from None
+        return upload
 
 
 class ProviderImportExportMixin:
-    """For ProviderAdmin: add "export_as_csv" to its actions."""
+    """For ProviderAdmin: the import pages; add "export_as_csv" to its actions."""
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
                 "import-samhsa/",
-                self.admin_site.admin_view(self.import_samhsa_view),
+                view(self.import_samhsa_view),
                 name="treatment_provider_import_samhsa",
+            ),
+            path(
+                "import-samhsa/<int:pk>/",
+                view(self.import_samhsa_status_view),
+                name="treatment_provider_import_samhsa_status",
+            ),
+            path(
+                "import-samhsa/<int:pk>/import-now/",
+                view(require_POST(self.import_samhsa_now_view)),
+                name="treatment_provider_import_samhsa_now",
             ),
             *super().get_urls(),
         ]
 
-    def import_samhsa_view(self, request):
+    def import_page(self, request, template, title, **context):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        summary = None
-        if request.method == "POST":
-            form = SamhsaUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                summary = form.run_import()
-        else:
-            form = SamhsaUploadForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import a SAMHSA locator file",
+            "title": title,
             "opts": self.opts,
-            "form": form,
-            "summary": summary,
+            **context,
         }
         return TemplateResponse(
-            request, "admin/treatment/provider/import_samhsa.html", context
+            request, f"admin/treatment/provider/{template}.html", context
         )
+
+    def import_samhsa_view(self, request):
+        if request.method == "POST" and self.has_add_permission(request):
+            form = SamhsaUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                samhsa_import = start_import(
+                    file_name=upload.name,
+                    data=upload.read(),
+                    dry_run=form.cleaned_data["dry_run"],
+                    publish=form.cleaned_data["publish"],
+                    user=request.user,
+                )
+                return redirect(samhsa_import)
+        else:
+            form = SamhsaUploadForm()
+        recent = SamhsaImport.objects.without_files()[:RECENT_IMPORTS]
+        return self.import_page(
+            request,
+            "import_samhsa",
+            "Import a SAMHSA locator file",
+            form=form,
+            recent_imports=recent,
+        )
+
+    def import_samhsa_status_view(self, request, pk):
+        samhsa_import = get_object_or_404(SamhsaImport.objects.without_files(), pk=pk)
+        summary = samhsa_import.summary and ImportSummary.from_json(
+            samhsa_import.summary
+        )
+        return self.import_page(
+            request,
+            "import_samhsa_status",
+            f"Import of {samhsa_import.file_name}",
+            samhsa_import=samhsa_import,
+            summary=summary,
+            skipped_shown=summary.skipped[:SKIPPED_ROWS_SHOWN] if summary else [],
+        )
+
+    def import_samhsa_now_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        dry_run = get_object_or_404(SamhsaImport.objects.without_files(), pk=pk)
+        started = dry_run.can_import_now and import_dry_run_now(
+            dry_run, user=request.user
+        )
+        return redirect(started or dry_run)  # the dry run's page says why not
 
     @admin.action(description="Export selected providers as CSV")
     def export_as_csv(self, request, queryset):

@@ -13,24 +13,27 @@ name, street and ZIP), so importing the same file twice creates nothing new.
 import csv
 import hashlib
 import io
-import json
 import math
 import re
+import zipfile
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import defusedxml.ElementTree as safe_xml
+import ijson
 import openpyxl
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models import Provider, Service
+from treatment.models.links import validate_web_url
 from treatment.phones import is_placeholder
 
 CODE_TABLES = [
@@ -74,9 +77,18 @@ IMPORTED_FIELDS = (
 )
 PROGRESS_EVERY = 500
 BATCH_SIZE = 500
+# What one file may hold, imported from admin or with the command alike (see
+# README, "Importing SAMHSA files"); a national SAMHSA download holds about
+# 30,000 listings and a few hundred columns.
+MAX_FILE_MEGABYTES = 50
+MAX_FILE_BYTES = MAX_FILE_MEGABYTES * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_COLUMNS = 1_000
+MAX_UNPACKED_MEGABYTES = 250  # what an .xlsx (a zip) holds once unpacked
+MAX_JSON_DEPTH = 10
+MAX_SHARED_TEXTS = 1_000_000  # an .xlsx's different texts (17 columns a row)
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 ZIP_CODE = re.compile(r"^(\d{3,5})(?:-\d{4})?$")
-validate_url = URLValidator(schemes=["http", "https"])
 ProviderServices = Provider.services.through
 
 
@@ -118,6 +130,23 @@ class ImportSummary:
     changed_fields: Counter = field(default_factory=Counter)
     unknown_codes: Counter = field(default_factory=Counter)
 
+    def as_json(self):
+        return {
+            **vars(self),
+            "changed_fields": dict(self.changed_fields),
+            "unknown_codes": dict(self.unknown_codes),
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            **data
+            | {
+                "changed_fields": Counter(data["changed_fields"]),
+                "unknown_codes": Counter(data["unknown_codes"]),
+            }
+        )
+
     @property
     def changed_fields_text(self):
         return counts_text(self.changed_fields)
@@ -153,8 +182,20 @@ def counts_text(counter):
 # Reading files ---------------------------------------------------------------
 
 
+def check_file_size(size):
+    """ImportFileError for a file over MAX_FILE_MEGABYTES, before it is read."""
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"The file is larger than {MAX_FILE_MEGABYTES} MB. Split it into "
+            "smaller files (by state, for example) and import each."
+        )
+
+
 def read_records(data):
-    """The rows of a wide CSV, XLSX or JSON listing file, as Records."""
+    """The rows of a wide CSV, XLSX or JSON listing file, as Records, one at a
+    time. Raises ImportFileError, possibly part-way, when the file as a whole
+    can't be read or holds more than the limits allow."""
+    check_file_size(len(data))
     if not data.strip():
         raise ImportFileError("The file is empty.")
     if data.startswith(OLE_SIGNATURE):
@@ -186,8 +227,46 @@ def cell_text(value):
     return str(value).strip()
 
 
+def quoted(text, limit=40):
+    """“text” for a message: shortened (a cell can hold a whole paragraph), and
+    with characters that can't be shown or stored (NUL, escapes) as �."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:limit])
+    return f"“{shown}…”" if len(text) > limit else f"“{shown}”"
+
+
+def at_most(rows, limit, what):
+    """The rows, or ImportFileError once there are more than `limit`."""
+    for number, row in enumerate(rows, 1):
+        if number > limit:
+            raise ImportFileError(
+                f"The file has more than {limit:,} {what}. Split it into smaller "
+                "files (by state, for example) and import each."
+            )
+        yield row
+
+
+def text_values(cells):
+    """(values, problem): a row's {column: text}, and what makes the row
+    unusable, if anything: a list or object where text belongs (JSON), or a
+    NUL character, which no database column can store."""
+    values = {}
+    for name, value in cells.items():
+        if isinstance(value, dict | list):
+            return values, f"{quoted(name)} holds a list or object, not text"
+        text = cell_text(value)
+        if "\x00" in text:
+            return values, f"{quoted(name)} contains a NUL character"
+        values[name] = text
+    return values, ""
+
+
 def wide_records(header, rows):
     """Records from the wide layout: (where, cells) pairs after the header."""
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"The file has more than {MAX_COLUMNS:,} columns; a SAMHSA locator "
+            "file has a few hundred."
+        )
     columns = [cell_text(name).lower() for name in header]
     missing = [name for name in LEADING_COLUMNS if name not in columns]
     if missing:
@@ -198,15 +277,15 @@ def wide_records(header, rows):
             + ("s" if len(missing) > 1 else "")
             + "."
         )
+    if any("\x00" in name for name in columns):
+        raise ImportFileError("The header row contains a NUL character.")
     code_columns = [name for name in columns if name and name not in LEADING_COLUMNS]
-    records = []
-    for where, cells in rows:
-        values = dict(zip(columns, map(cell_text, cells), strict=False))
-        if not any(values.values()):
+    for where, cells in at_most(rows, MAX_ROWS, "rows"):
+        values, problem = text_values(dict(zip(columns, cells, strict=False)))
+        if not problem and not any(values.values()):
             continue
         codes = {name.upper() for name in code_columns if values.get(name) in TICKED}
-        records.append(Record(where, values, codes))
-    return records
+        yield Record(where, values, codes, problem)
 
 
 def read_wide_csv(text):
@@ -215,7 +294,9 @@ def read_wide_csv(text):
         header = next(reader, None)
         if header is None:
             raise ImportFileError("The file is empty.")
-        return wide_records(header, ((f"line {reader.line_num}", r) for r in reader))
+        yield from wide_records(
+            header, ((f"line {reader.line_num}", row) for row in reader)
+        )
     except csv.Error as error:
         raise ImportFileError(
             f"Line {reader.line_num} can't be read as CSV ({error})."
@@ -223,51 +304,144 @@ def read_wide_csv(text):
 
 
 def read_workbook(data):
+    """The first sheet's rows, streamed. The sheet's own claim about its size
+    (its dimension) is ignored: rows are read as they come, as wide as the
+    header, and the whole workbook may unpack to MAX_UNPACKED_MEGABYTES."""
+    unreadable = "This file can't be opened as an Excel workbook (.xlsx)."
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_workbook_parts(archive)
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(unreadable) from error
     workbook = None
     try:
+        # openpyxl parses with defusedxml when it is installed (it is pinned):
+        # entity tricks such as "billion laughs" are refused.
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        header = next(
+            sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ()
+        )
+        width = max(
+            (n for n, cell in enumerate(header, 1) if cell is not None), default=0
+        )
+        if not width:
+            raise ImportFileError("The workbook's first sheet is empty.")
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        yield from wide_records(
+            header[:width],
+            ((f"row {number}", row) for number, row in enumerate(rows, 2)),
+        )
+    except ImportFileError:
+        raise
     except Exception as error:  # openpyxl fails in many ways on damaged files
-        raise ImportFileError(
-            "This file can't be opened as an Excel workbook (.xlsx)."
-        ) from error
+        raise ImportFileError(unreadable) from error
     finally:
         if workbook is not None:
             workbook.close()
-    if not rows:
-        raise ImportFileError("The workbook's first sheet is empty.")
-    return wide_records(
-        rows[0], ((f"row {number}", row) for number, row in enumerate(rows[1:], 2))
-    )
+
+
+def check_workbook_parts(archive):
+    """ImportFileError for a workbook that would cost far more to read than its
+    rows are worth: more than MAX_UNPACKED_MEGABYTES unpacked, a part with more
+    than MAX_ROWS rows, a row of more than MAX_COLUMNS cells (openpyxl holds a
+    whole row at once), or more than MAX_SHARED_TEXTS texts (it holds them
+    all). Each part is streamed, keeping nothing, before openpyxl opens any.
+    """
+    members = archive.infolist()
+    if sum(member.file_size for member in members) > MAX_UNPACKED_MEGABYTES << 20:
+        raise ImportFileError(
+            f"This workbook unpacks to more than {MAX_UNPACKED_MEGABYTES} MB. "
+            "Save it as CSV, or split it, and try again."
+        )
+    for member in members:
+        rows = cells = texts = 0
+        with archive.open(member) as part:
+            try:
+                for event, element in safe_xml.iterparse(part, ("start", "end")):
+                    name = element.tag.rpartition("}")[2]
+                    if event == "end":
+                        element.clear()
+                    elif name == "row":
+                        rows, cells = rows + 1, 0
+                    elif name == "c":
+                        cells += 1
+                    elif name == "si":
+                        texts += 1
+                    if (
+                        rows > MAX_ROWS
+                        or cells > MAX_COLUMNS
+                        or texts > MAX_SHARED_TEXTS
+                    ):
+                        raise ImportFileError(
+                            "This workbook holds more than the importer reads: "
+                            f"at most {MAX_ROWS:,} rows of {MAX_COLUMNS:,} "
+                            f"cells, and {MAX_SHARED_TEXTS:,} different texts."
+                        )
+            except safe_xml.ParseError:
+                continue  # not XML (an image, say); openpyxl reads no such part
+            except DefusedXmlException as error:
+                raise ImportFileError(
+                    "This workbook defines XML entities, which Excel never "
+                    "writes; it can't be imported."
+                ) from error
 
 
 def read_json_listing(text):
+    """The rows of a JSON listing ({"rows": [...]}), streamed with ijson."""
+    data = text.encode()
     try:
-        listing = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            f"This file isn't valid JSON ({error.msg} on line {error.lineno})."
-        ) from error
-    except RecursionError as error:
-        raise ImportFileError("This JSON file is nested too deeply to read.") from error
-    rows = listing.get("rows") if isinstance(listing, dict) else None
-    if not isinstance(rows, list):
-        raise ImportFileError(
-            "This JSON file isn't a SAMHSA listing: it has no list of “rows”."
-        )
-    records = []
-    for number, row in enumerate(rows, 1):
-        where = f"row {number}"
-        if not isinstance(row, dict):
-            records.append(Record(where, {}, set(), problem="not a listing object"))
-            continue
-        values = {
-            key: cell_text(value) for key, value in row.items() if key != "services"
-        }
-        records.append(Record(where, values, codes_from_services(row.get("services"))))
-    return records
+        if not has_list_of_rows(data):
+            raise ImportFileError(
+                "This JSON file isn't a SAMHSA listing: it has no list of “rows”."
+            )
+        rows = ijson.items(io.BytesIO(data), "rows.item", use_float=True)
+        for number, row in enumerate(at_most(rows, MAX_ROWS, "rows"), 1):
+            where = f"row {number}"
+            if not isinstance(row, dict):
+                yield Record(where, {}, set(), problem="not a listing object")
+                continue
+            services = row.pop("services", None)
+            values, problem = text_values(row)
+            if not problem and has_nul(services):
+                problem = "its services contain a NUL character"
+            yield Record(where, values, codes_from_services(services), problem)
+    except ijson.JSONError as error:
+        reason = str(error).splitlines()[0] if str(error) else "it ends too soon"
+        raise ImportFileError(f"This file isn't valid JSON ({reason}).") from error
+
+
+def has_nul(value):
+    """Whether a JSON value holds a NUL character anywhere."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    return isinstance(value, list) and any(map(has_nul, value))
+
+
+def has_list_of_rows(data):
+    """Whether the JSON document is an object whose "rows" is a list; raises
+    ImportFileError when it nests deeper than MAX_JSON_DEPTH (a listing
+    needs 5), before anything is built from it."""
+    depth, top_is_object, rows_key_seen, rows_is_list = 0, None, False, False
+    for event, value in ijson.basic_parse(io.BytesIO(data)):
+        if top_is_object is None:
+            top_is_object = event == "start_map"
+        if rows_key_seen:
+            rows_is_list, rows_key_seen = event == "start_array", False
+        if event in {"start_map", "start_array"}:
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise ImportFileError("This JSON file is nested too deeply to read.")
+        elif event in {"end_map", "end_array"}:
+            depth -= 1
+        elif event == "map_key" and depth == 1 and top_is_object:
+            rows_key_seen = value == "rows"
+    return rows_is_list
 
 
 def codes_from_services(services):
@@ -331,10 +505,12 @@ def parse_listing(record, service_ids_by_code):
     if not state:
         raise RowError("no state")
     if state not in US_STATES:
-        raise RowError(f"“{values.get('state', '')}” is not a US state or territory")
+        raise RowError(
+            f"{quoted(values.get('state', ''))} is not a US state or territory"
+        )
     zip_match = ZIP_CODE.match(values.get("zip", ""))
     if not zip_match:
-        raise RowError(f"ZIP code “{values.get('zip', '')}” is not 5 digits")
+        raise RowError(f"ZIP code {quoted(values.get('zip', ''))} is not 5 digits")
     zip_code = zip_match[1].zfill(5)
     street = ", ".join(
         part for part in (values.get("street1"), values.get("street2")) if part
@@ -375,21 +551,18 @@ def coordinates(latitude_text, longitude_text, zip_code):
             "longitude": place.longitude,
             "location_is_approximate": True,
         }
+    shown = quoted(f"{latitude_text}, {longitude_text}")
     try:
         latitude, longitude = float(latitude_text), float(longitude_text)
     except ValueError:
-        raise RowError(
-            f"coordinates “{latitude_text}, {longitude_text}” are not numbers"
-        ) from None
+        raise RowError(f"coordinates {shown} are not numbers") from None
     if not (
         math.isfinite(latitude)
         and math.isfinite(longitude)
         and -90 <= latitude <= 90
         and -180 <= longitude <= 180
     ):
-        raise RowError(
-            f"coordinates “{latitude_text}, {longitude_text}” are off the map"
-        )
+        raise RowError(f"coordinates {shown} are off the map")
     return {
         "latitude": latitude,
         "longitude": longitude,
@@ -408,7 +581,7 @@ def real_website(text):
     if "://" not in text and text:
         text = f"http://{text}"
     try:
-        validate_url(text)
+        validate_web_url(text)
     except ValidationError:
         return ""
     return text if len(text) <= 200 else ""
@@ -437,16 +610,18 @@ def service_ids_by_code():
 def import_samhsa_file(*, file_name, data, publish=False, dry_run=False, progress=None):
     """Load one SAMHSA file; returns an ImportSummary.
 
-    Raises ImportFileError when the file as a whole can't be read. Bad rows are
-    skipped and listed in the summary with their line or row number. New
-    listings are published only with `publish`; `dry_run` writes nothing.
-    `progress(done, total)` is called every PROGRESS_EVERY rows and at the end.
+    Raises ImportFileError when the file as a whole can't be read or is over
+    the limits; then nothing is saved. Bad rows are skipped and listed in the
+    summary with their line or row number. New listings are published only
+    with `publish`; `dry_run` writes nothing. `progress(stage, done, total)`
+    is called with "reading" and the rows read so far (total None) every
+    PROGRESS_EVERY rows and once at the end, then once with "saving".
     """
-    records = read_records(data)
-    summary = ImportSummary(file_name=file_name, dry_run=dry_run, rows=len(records))
+    summary = ImportSummary(file_name=file_name, dry_run=dry_run)
     service_ids = service_ids_by_code()
     listings = {}
-    for number, record in enumerate(records, 1):
+    for record in read_records(data):
+        summary.rows += 1
         try:
             listing = parse_listing(record, service_ids)
         except RowError as error:
@@ -461,8 +636,11 @@ def import_samhsa_file(*, file_name, data, publish=False, dry_run=False, progres
                 summary.skipped.append(
                     f"{record.where}: the same listing as {first.where}"
                 )
-        if progress and (number % PROGRESS_EVERY == 0 or number == len(records)):
-            progress(number, len(records))
+        if progress and summary.rows % PROGRESS_EVERY == 0:
+            progress("reading", summary.rows, None)
+    if progress:
+        progress("reading", summary.rows, None)
+        progress("saving", 0, len(listings))
     with nullcontext() if dry_run else transaction.atomic():
         save_listings(
             list(listings.values()), summary, publish=publish, dry_run=dry_run

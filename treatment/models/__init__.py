@@ -2,10 +2,11 @@
 
 taxonomy (categories and services), providers, versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
-visitors send), limits (what each client sent in the last hour). Models
-import no views, forms or file formats.
+visitors send), limits (what each client sent in the last hour), imports (SAMHSA
+files uploaded in admin). Models import no views, forms or file formats.
 """
 
+from treatment.models.imports import SamhsaImport
 from treatment.models.inquiries import (
     MESSAGE_MAX_LENGTH,
     Inquiry,
@@ -39,6 +40,7 @@ __all__ = [
     "ProviderQuerySet",
     "ProviderServices",
     "Recipient",
+    "SamhsaImport",
     "Service",
     "ServiceCategory",
     "SubmissionCount",

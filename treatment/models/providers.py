@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from treatment.geo import US_STATES, zip_centroid
+from treatment.models.links import validate_web_url
 from treatment.models.taxonomy import Service
 from treatment.models.versions import DirectoryQuerySet
 
@@ -60,7 +61,7 @@ class Provider(models.Model):
 
     phone = models.CharField(max_length=30, blank=True)
     intake_phone = models.CharField(max_length=30, blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_url])
     inquiry_email = models.EmailField(
         blank=True,
         help_text="Where visitors' messages are sent. Never shown on the site. "

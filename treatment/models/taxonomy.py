@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from treatment.models.links import validate_site_path_or_web_url
 from treatment.models.versions import DirectoryQuerySet
 
 
@@ -23,6 +24,7 @@ class ServiceCategory(models.Model):
         blank=True,
         help_text="Path of the facts page that explains this group, e.g. "
         "/facts/treatment-options/",
+        validators=[validate_site_path_or_web_url],
     )
 
     objects = DirectoryQuerySet.as_manager()

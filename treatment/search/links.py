@@ -83,7 +83,10 @@ def clear_all_query(filterset):
 def own_search_url(value):
     """`value` when it is a search on this site's search page, as its path and
     re-encoded query (so nothing but search parameters), else None."""
-    parts = urlsplit(value or "")
+    try:
+        parts = urlsplit(value or "")
+    except ValueError:  # not a URL at all, e.g. "http://[::1"
+        return None
     if parts.scheme or parts.netloc or parts.path != reverse("treatment:search"):
         return None
     query = QueryDict(parts.query).urlencode()

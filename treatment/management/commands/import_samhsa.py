@@ -2,10 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treatment.interchange.samhsa import ImportFileError, import_samhsa_file
-
-BAR_WIDTH = 30
-LARGE_FILE_ROWS = 1000  # smaller files load too fast to need a progress bar
+from treatment.interchange.samhsa import (
+    ImportFileError,
+    check_file_size,
+    import_samhsa_file,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         unreadable = []
         for path in files:
             try:
+                check_file_size(Path(path).stat().st_size)
                 summary = import_samhsa_file(
                     file_name=path,
                     data=Path(path).read_bytes(),
@@ -47,12 +49,10 @@ class Command(BaseCommand):
         if unreadable:
             raise CommandError("Not imported:\n" + "\n".join(unreadable))
 
-    def show_progress(self, done, total):
-        if total < LARGE_FILE_ROWS:
-            return
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        self.stderr.write(
-            f"\r[{bar}] {done}/{total} rows", ending="\n" if done == total else ""
-        )
+    def show_progress(self, stage, done, total):
+        """On stderr, one line rewritten as rows are read, then "saving"."""
+        if stage == "reading":
+            self.stderr.write(f"\rread {done:,} rows", ending="")
+        else:
+            self.stderr.write(f"\nsaving {total:,} listings")
         self.stderr.flush()

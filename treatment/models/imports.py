@@ -1,0 +1,101 @@
+"""SAMHSA files uploaded in admin, which the task worker imports."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import ExpressionWrapper, Q
+from django.urls import reverse
+from django.utils import timezone
+
+# How long a dry run's file waits for "Import these rows now".
+KEEP_DRY_RUN_FILE = timedelta(days=1)
+
+
+class SamhsaImportQuerySet(models.QuerySet):
+    def without_files(self):
+        """Imports without their uploaded bytes, saying whether they are kept."""
+        return self.defer("data").annotate(
+            has_file=ExpressionWrapper(
+                Q(data__isnull=False), output_field=models.BooleanField()
+            )
+        )
+
+    def stale_dry_run_files(self):
+        return self.filter(
+            dry_run=True,
+            data__isnull=False,
+            finished_at__lt=timezone.now() - KEEP_DRY_RUN_FILE,
+        )
+
+
+class SamhsaImport(models.Model):
+    """One uploaded SAMHSA file, imported or dry-run in the background.
+
+    The file's bytes are kept in the database (the worker may run on another
+    machine than the one that took the upload) until no import needs them:
+    after an import, at once; after a dry run, when its rows are imported or
+    KEEP_DRY_RUN_FILE has passed.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for the task worker"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Not imported"
+
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(null=True, editable=False)
+    dry_run = models.BooleanField(default=False)
+    publish = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    rows_read = models.PositiveIntegerField(default=0)
+    listings_to_save = models.PositiveIntegerField(
+        null=True, help_text="Set when saving begins."
+    )
+    summary = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    dry_run_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text="The dry run whose rows this import loads.",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+
+    objects = SamhsaImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "SAMHSA import"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:treatment_provider_import_samhsa_status", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def can_import_now(self):
+        """A finished dry run whose file is still kept ("Import these rows now").
+        Needs the has_file annotation of without_files()."""
+        return (
+            self.dry_run
+            and self.status == self.Status.DONE
+            and self.has_file
+            and self.finished_at > timezone.now() - KEEP_DRY_RUN_FILE
+        )

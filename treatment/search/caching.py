@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from treatment.search.query import PER_PAGE, PastLastPage
 
@@ -23,9 +24,12 @@ RELEASE_PARTS = ("pyproject.toml", "portal", "facts", "treatment", "templates")
 
 
 def cache_version(directory_version):
-    """What search's cache keys start with: the directory's version and the
-    release's, or None (nothing cached) before the directory's first change."""
-    return directory_version and f"{directory_version}.{release_id()}"
+    """What search's cache keys start with: the directory's version, the
+    release's and the page's language (cards and filter panels are rendered in
+    it), or None (nothing cached) before the directory's first change."""
+    return directory_version and (
+        f"{directory_version}.{release_id()}.{get_language()}"
+    )
 
 
 @lru_cache(maxsize=1)

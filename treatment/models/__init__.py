@@ -21,7 +21,7 @@ from treatment.models.reports import (
     VisitorReport,
     VisitorReportQuerySet,
 )
-from treatment.models.taxonomy import Service, ServiceCategory
+from treatment.models.taxonomy import SPANISH, Service, ServiceCategory
 from treatment.models.versions import (
     DirectoryVersion,
     directory_changed,
@@ -31,6 +31,7 @@ from treatment.models.versions import (
 
 __all__ = [
     "MESSAGE_MAX_LENGTH",
+    "SPANISH",
     "DirectoryVersion",
     "Inquiry",
     "InquiryEmailChange",

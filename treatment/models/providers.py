@@ -5,10 +5,11 @@ import uuid
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models.links import validate_web_url
-from treatment.models.taxonomy import Service
+from treatment.models.taxonomy import SPANISH, Service
 from treatment.models.versions import DirectoryQuerySet
 
 
@@ -145,6 +146,11 @@ class Provider(models.Model):
     @property
     def call_number(self):
         return self.intake_phone or self.phone
+
+    @cached_property
+    def speaks_spanish(self):
+        """Offers care in Spanish ("Se habla español"), from prefetched services."""
+        return any(service.slug == SPANISH for service in self.services.all())
 
     def services_by_category(self):
         """[(category, [services])] in display order, from prefetched services."""

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from treatment.models import Provider
+from treatment.models import SPANISH, Provider
 from treatment.search.caching import SEARCH_CACHE_SECONDS
 from treatment.search.query import ProviderServices
 
@@ -29,7 +30,9 @@ class ResultCard:
     @property
     def miles(self):
         """As shown: to a tenth of a mile, and never "0.0"."""
-        return f"{self.distance:.1f}" if self.distance >= 0.05 else "Less than 0.1"
+        if self.distance >= 0.05:
+            return f"{self.distance:.1f}"  # US style in both languages
+        return gettext("Less than 0.1")
 
 
 def result_cards(rows, groups, version):
@@ -81,7 +84,8 @@ def render_cards(providers):
 
 
 def with_service_lists(providers, groups):
-    """Set each provider's main_services (care, medications) and payment_services.
+    """Set each provider's main_services (care, medications), payment_services
+    and speaks_spanish.
 
     One query of ids, then the taxonomy's own service objects, in display order:
     a prefetch would build a service and a category object for every row.
@@ -92,6 +96,7 @@ def with_service_lists(providers, groups):
     )
     main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
     payment = [s for s in taxonomy if s.category.slug == "payment"]
+    spanish = {s.pk for s in taxonomy if s.slug == SPANISH}
     offered = defaultdict(set)
     pairs = ProviderServices.objects.filter(
         provider_id__in=[provider.pk for provider in providers]
@@ -102,4 +107,5 @@ def with_service_lists(providers, groups):
         ids = offered[provider.pk]
         provider.main_services = [s for s in main if s.pk in ids]
         provider.payment_services = [s for s in payment if s.pk in ids]
+        provider.speaks_spanish = bool(spanish & ids)
     return providers

@@ -56,7 +56,7 @@ def choice_labels(filterset, name):
     if name == "accepting":
         return [("true", filterset.filters["accepting"].label)]
     group = filterset.group(name)
-    names = {service.slug: service.name for service in group.services}
+    names = {service.slug: service.local_name for service in group.services}
     if group.standalone:
         names = dict.fromkeys(names, group.label)
     return [(slug, names[slug]) for slug in cleaned[name]]

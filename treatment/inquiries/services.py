@@ -17,6 +17,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import override
 
 from portal.clients import client_network
 from treatment.models import (
@@ -169,10 +170,13 @@ def notification_email(inquiry: Inquiry) -> EmailMessage:
     recipient = inquiry.recipient_email or settings.INQUIRY_STAFF_EMAIL
     if not recipient:
         raise NoStaffAddress
-    body = render_to_string(
-        "treatment/email/inquiry_notification.txt",
-        {"inquiry": inquiry, "SITE_NAME": settings.SITE_NAME},
-    )
+    # For the provider or our staff, in English whatever the visitor's
+    # language; what the visitor agreed to and wrote stays as they read it.
+    with override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "treatment/email/inquiry_notification.txt",
+            {"inquiry": inquiry, "SITE_NAME": settings.SITE_NAME},
+        )
     return EmailMessage(
         subject=f"A message from a visitor to {settings.SITE_NAME} (#{inquiry.pk})",
         body=body,

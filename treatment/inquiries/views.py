@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -142,11 +143,13 @@ def too_many_submissions(request):
     response = error_page(
         request,
         429,
-        "Please wait a while before sending more",
-        "To stop floods of messages, we accept up to five an hour from one "
-        "connection, so we did not save this one. Please try again in an hour. "
-        "If you need to talk to someone now, call or text one of the numbers at "
-        "the top of this page.",
+        _("Please wait a while before sending more"),
+        _(
+            "To stop floods of messages, we accept up to five an hour from one "
+            "connection, so we did not save this one. Please try again in an hour. "
+            "If you need to talk to someone now, call or text one of the numbers at "
+            "the top of this page."
+        ),
     )
     response["Retry-After"] = "3600"
     return response

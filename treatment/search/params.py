@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import Problem, look_up_place
@@ -401,7 +402,7 @@ def page_number(raw):
     try:
         number = int(raw)
     except ValueError:
-        return 1, _("Page numbers are whole numbers, so here is the first page.")
+        return 1, gettext("Page numbers are whole numbers, so here is the first page.")
     if number < 1:
-        return 1, _("Page numbers start at 1, so here is the first page.")
+        return 1, gettext("Page numbers start at 1, so here is the first page.")
     return number, None

@@ -34,7 +34,12 @@ def privacy(request):
 
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    text = f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap_url}\n"
+    # /language/ only sets the language cookie: each page's own address in
+    # both languages is in the sitemap.
+    text = (
+        "User-agent: *\nDisallow: /admin/\nDisallow: /language/\n\n"
+        f"Sitemap: {sitemap_url}\n"
+    )
     return HttpResponse(text, content_type="text/plain")
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import mail
 
 from facts.models import Article
-from treatment.models import Service, ServiceCategory
+from treatment.models import Inquiry, Service, ServiceCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,10 @@ def test_the_language_view_opens_only_this_sites_pages(client):
         response = client.get("/language/es/", {"next": next_url})
         assert response["Location"] == "/es/"
     assert client.get("/language/xx/", {"next": "/help/"})["Location"] == "/help/"
+
+
+def test_robots_keep_out_of_the_language_link(client):
+    assert "Disallow: /language/" in html(client.get("/robots.txt")).splitlines()
 
 
 def test_the_privacy_page_explains_the_language_cookie(client):
@@ -294,6 +298,8 @@ def test_spanish_inquiry_errors_and_confirmation_are_in_spanish(
     assert "Best time: Morning" in email.body
     assert f"Estoy de acuerdo en que {provider.name} reciba mi mensaje" in email.body
     assert MESSAGE in email.body
+    assert "They wrote from the Spanish pages of the site" in email.body
+    assert Inquiry.objects.get().language == "es"
 
 
 @pytest.mark.parametrize(
@@ -309,3 +315,14 @@ def test_error_pages_are_in_the_pages_language(client, path, heading):
     page = response.content.decode()
     assert '<html lang="es">' in page and heading in page
     assert "Error 404" in page
+
+
+def test_the_spanish_results_download_is_in_spanish(client, make_provider):
+    make_provider(name="Clínica Sol", services=["outpatient", "medicaid"])
+    response = client.get("/es/treatment/results.csv", {"near": "21201"})
+    header, row = response.content.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("Nombre,Calle,Ciudad,Estado,Código postal,Teléfono")
+    assert header.endswith("Servicios,Distancia (millas),Página de la ficha")
+    assert "Ambulatorio; Medicaid" in row and "/es/treatment/" in row
+    english = client.get("/treatment/results.csv", {"near": "21201"})
+    assert english.content.decode("utf-8-sig").startswith("Name,Street,City")

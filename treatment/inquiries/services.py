@@ -48,6 +48,7 @@ def create_inquiry(
     phone: str = "",
     preferred_contact: str = Inquiry.ContactMethod.ANY,
     preferred_time: str = Inquiry.ContactTime.ANY,
+    language: str = "en",
 ) -> Inquiry:
     """Validate and store an inquiry, then email it once the transaction commits.
 
@@ -63,6 +64,7 @@ def create_inquiry(
         recipient_name=recipient.name,
         recipient_email=recipient.email,
         consent_statement=Inquiry.consent_sentence(recipient.name),
+        language=language,
         who_needs_help=who_needs_help,
         name=name,
         email=email,

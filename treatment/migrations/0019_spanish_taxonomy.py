@@ -265,4 +265,15 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_spanish, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="inquiry",
+            name="language",
+            field=models.CharField(
+                default="en",
+                editable=False,
+                help_text="The language of the pages the visitor wrote from: “es” means they used the Spanish site.",
+                max_length=8,
+                verbose_name="language of the site",
+            ),
+        ),
     ]

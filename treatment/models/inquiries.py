@@ -105,6 +105,14 @@ class Inquiry(models.Model):
     consent_statement = models.CharField(
         max_length=300, help_text="The exact sentence the visitor agreed to."
     )
+    language = models.CharField(
+        "language of the site",
+        max_length=8,
+        default="en",
+        editable=False,
+        help_text="The language of the pages the visitor wrote from: "
+        "“es” means they used the Spanish site.",
+    )
     # Fixed when the inquiry arrives, as the consent sentence names them: a
     # later change to the provider's inquiry email applies to new ones only.
     recipient_name = models.CharField(

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models.links import validate_web_url
@@ -29,10 +30,10 @@ class ProviderQuerySet(DirectoryQuerySet):
 
 class Provider(models.Model):
     class Status(models.TextChoices):
-        ACCEPTING = "accepting", "Accepting new patients"
-        WAITLIST = "waitlist", "Waitlist"
-        NOT_ACCEPTING = "not_accepting", "Not accepting new patients"
-        UNKNOWN = "unknown", "Not known"
+        ACCEPTING = "accepting", _("Accepting new patients")
+        WAITLIST = "waitlist", _("Waitlist")
+        NOT_ACCEPTING = "not_accepting", _("Not accepting new patients")
+        UNKNOWN = "unknown", _("Not known")
 
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered by staff"

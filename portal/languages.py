@@ -66,9 +66,12 @@ def alternates(request, urls=None):
     return result
 
 
-def choose_language(request, code):
-    """The header's language link: remember the choice in Django's language
-    cookie, then open `next` (this site's own address in that language)."""
+def choose_language(request):
+    """The header's language link, /language/?language=es&next=/es/...:
+    remember the choice in Django's language cookie (as Django's own
+    set_language does, but from a link, which needs no form on every page),
+    then open `next`, this site's own address in that language."""
+    code = request.GET.get("language")
     if code not in dict(settings.LANGUAGES):
         code = settings.LANGUAGE_CODE
     next_url = request.GET.get("next", "")

@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("language/<str:code>/", languages.choose_language, name="choose-language"),
+    path("language/", languages.choose_language, name="choose-language"),
     path("api/hsds/", include("treatment.interchange.urls")),
     path("admin/two-factor/", two_factor.two_factor, name="two-factor"),
     path(

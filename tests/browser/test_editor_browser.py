@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def far_from_the_server(browser):
     """A desktop browser in Auckland, 18 hours ahead of the server's New York:
-    admin's calendar would note the difference under every date."""
+    admin's calendar would note the difference under every date ("Note: Enter
+    times in the America/New_York timezone. (You are 18 hours ahead.)")."""
     context = browser.new_context(viewport=DESKTOP, timezone_id="Pacific/Auckland")
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -46,12 +47,12 @@ def test_editor_ticks_services_by_group_and_types_dates(
         "Pacific/Auckland"
     )
 
-    assert "Note: You are" not in page.content()
+    assert no_time_zone_note(page)
     assert "Hold down" not in page.content()
     medications = page.get_by_role("group", name="Medications")
-    medications.get_by_role("checkbox", name="Buprenorphine").check()
+    medications.get_by_role("checkbox", name="Buprenorphine", exact=True).check()
     page.get_by_role("group", name="Licensing and accreditation").get_by_role(
-        "checkbox", name="CARF"
+        "checkbox", name="CARF", exact=True
     ).check()
     page.get_by_label("Last verified").fill("2026-11-27")
     page.get_by_label("Status stated on").fill("2026-11-20")
@@ -60,7 +61,7 @@ def test_editor_ticks_services_by_group_and_types_dates(
     assert page.get_by_label("Slug").input_value() == provider.slug
     assert "QF1X7Y2Z" in page.locator(".fieldBox.field-source_id").inner_text()
     screenshot(page, "admin-provider-form")
-    assert "Note: You are" not in page.content()
+    assert no_time_zone_note(page)
 
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("was changed successfully").wait_for()
@@ -73,6 +74,13 @@ def test_editor_ticks_services_by_group_and_types_dates(
     assert str(provider.verified_on) == "2026-11-27"
     assert str(provider.accepting_status_on) == "2026-11-20"
     assert page.console_errors == []
+
+
+def no_time_zone_note(page):
+    return (
+        page.locator(".timezonewarning").count() == 0
+        and "timezone. (You are" not in page.locator("#content").inner_text()
+    )
 
 
 def test_provider_list_fits_1280_pixels(desktop_page, live_server, make_provider):
@@ -101,4 +109,24 @@ def test_provider_list_fits_1280_pixels(desktop_page, live_server, make_provider
         "LAST VERIFIED",
         "NEEDS REVIEW",
     ]
+    assert page.console_errors == []
+
+
+def test_a_new_listings_page_address_comes_from_its_name(desktop_page, live_server):
+    page = desktop_page
+    sign_in_as_an_editor(page, live_server)
+    page.get_by_role("link", name="Add provider").click()
+    page.get_by_label("Name:", exact=True).fill("Bright Path Recovery")
+    page.get_by_label("City:", exact=True).fill("Towson")
+    page.get_by_label("State:", exact=True).select_option("MD")
+    page.get_by_label("ZIP code:", exact=True).fill("21204")
+    page.get_by_role("group", name="Payment accepted").get_by_role(
+        "checkbox", name="Medicaid", exact=True
+    ).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was added successfully").wait_for()
+    provider = Provider.objects.get(name="Bright Path Recovery")
+    assert provider.slug == "bright-path-recovery"
+    assert provider.source == Provider.Source.MANUAL
+    assert list(provider.services.values_list("slug", flat=True)) == ["medicaid"]
     assert page.console_errors == []

@@ -123,23 +123,6 @@ def test_source_cannot_be_changed_by_posting_it(editor_client, make_provider):
     assert (provider.source, provider.source_id) == ("samhsa", "QF1X7Y2Z")
 
 
-def test_new_listings_are_entered_by_staff(editor_client):
-    response = editor_client.post(
-        f"{CHANGELIST}add/",
-        {
-            "name": "New Place",
-            "slug": "new-place",
-            "city": "Annapolis",
-            "state": "MD",
-            "zip_code": "21401",
-            "accepting_status": "unknown",
-            "source": "samhsa",
-        },
-    )
-    assert response.status_code == 302
-    assert Provider.objects.get(slug="new-place").source == Provider.Source.MANUAL
-
-
 def test_a_slug_error_opens_the_technical_details(editor_client, make_provider):
     make_provider(slug="taken")
     provider = make_provider()

@@ -127,6 +127,15 @@ def test_licensing_and_accreditation_is_a_search_filter_group(client, make_provi
 # Importing SAMHSA's licensing and accreditation codes ---------------------------
 
 LICENSING_CODES = ["stag", "stmh", "stdh", "jc", "carf", "ncqa", "coa", "hla", "md"]
+LICENSING_SLUGS = {
+    "state-substance-use-agency",
+    "state-mental-health-department",
+    "state-health-department",
+    "joint-commission",
+    "carf",
+    "ncqa",
+    "coa",
+}
 
 
 def wide_csv(*rows):
@@ -155,16 +164,7 @@ def test_wide_file_licensing_and_accreditation_codes_become_services():
         ),
     )
     assert summary.created == 3
-    assert slugs("Every Sign") == {
-        "state-substance-use-agency",
-        "state-mental-health-department",
-        "state-health-department",
-        "joint-commission",
-        "carf",
-        "ncqa",
-        "coa",
-        "medicaid",
-    }
+    assert slugs("Every Sign") == LICENSING_SLUGS | {"medicaid"}
     assert slugs("Joint Commission Only") == {"joint-commission"}
     # The hospital licensing authority is not in our taxonomy: reported, no sign.
     assert slugs("Hospital License Only") == set()
@@ -201,12 +201,4 @@ def test_json_listing_licensing_names_become_services():
     )
     assert summary.created == 1
     assert summary.unknown_codes == Counter({"HLA": 1})
-    assert slugs("Licensed Program") == {
-        "state-substance-use-agency",
-        "state-mental-health-department",
-        "state-health-department",
-        "joint-commission",
-        "carf",
-        "ncqa",
-        "coa",
-    }
+    assert slugs("Licensed Program") == LICENSING_SLUGS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, screenshot
+from tests.browser.conftest import DESKTOP, open_page, screenshot
 from tests.browser.test_data_browser import sign_in_as_an_editor
 from treatment.models import Provider
 
@@ -10,24 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def far_from_the_server(browser):
+def far_from_the_server(browser, live_server):
     """A desktop browser in Auckland, 18 hours ahead of the server's New York:
     admin's calendar would note the difference under every date ("Note: Enter
     times in the America/New_York timezone. (You are 18 hours ahead.)")."""
-    context = browser.new_context(viewport=DESKTOP, timezone_id="Pacific/Auckland")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            page.console_errors.append(message.text)
-            if message.type == "error"
-            else None
-        ),
-    )
+    page = open_page(browser, live_server, DESKTOP, timezone_id="Pacific/Auckland")
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_editor_ticks_services_by_group_and_types_dates(

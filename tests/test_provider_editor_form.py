@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group, User
 
-from treatment.models import Provider, Service
+from treatment.models import ListingReport, Provider, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_a_slug_error_opens_the_technical_details(editor_client, make_provider):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Provider with this Slug already exists" in html
+    assert "Another listing has this page address." in html
     heading = html.index("Technical details")
     fieldset = html.rindex("<fieldset", 0, heading)
     assert "collapse" not in html[fieldset:heading]
@@ -175,6 +175,8 @@ def test_a_date_that_is_not_one_gets_a_clear_message(editor_client, make_provide
 
 def test_list_shows_the_columns_editors_use(editor_client, make_provider):
     make_provider(name="Harbor Clinic", city="Towson", state="MD")
+    reported = make_provider(name="Reported Clinic")
+    ListingReport.objects.create(provider=reported, reason="wrong_phone")
     html = editor_client.get(CHANGELIST).content.decode()
     result_list = html[html.index('id="result_list"') :]
     headers = [
@@ -190,3 +192,6 @@ def test_list_shows_the_columns_editors_use(editor_client, make_provider):
         "Needs review",
     ]
     assert "Towson, MD" in result_list
+    rows = re.findall(r"<tr>.*?</tr>", result_list, re.S)
+    assert [("Open report" in row) for row in rows[1:]] == [False, True]
+    assert "icon-no" not in result_list

@@ -124,6 +124,20 @@ class ProviderAdminForm(forms.ModelForm):
         help_text="Tick every service the provider offers.",
     )
 
+    class Meta:
+        labels = {"slug": "Page address"}
+        help_texts = {
+            "slug": "The end of the listing's web address, e.g. "
+            "/treatment/bright-path-recovery/. Changing it breaks links people "
+            "have saved."
+        }
+        error_messages = {
+            "slug": {
+                "unique": "Another listing has this page address. Add the "
+                "city or a number to make it different."
+            }
+        }
+
     def clean(self):
         """Where the map point comes from: coordinates staff type are exact and
         win; without coordinates, or when the ZIP code of an approximate point
@@ -253,9 +267,11 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
     def place(self, provider):
         return f"{provider.city}, {provider.state}"
 
-    @admin.display(boolean=True, ordering="-needs_review", description="needs review")
+    @admin.display(ordering="-needs_review", description="needs review")
     def needs_review(self, provider):
-        return provider.needs_review
+        """Words only where there is something to do: a column of red crosses
+        for listings that are fine would draw the eye to nothing."""
+        return "Open report" if provider.needs_review else ""
 
     @admin.action(description="Publish selected providers")
     def publish(self, request, queryset):

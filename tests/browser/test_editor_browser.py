@@ -45,9 +45,9 @@ def test_editor_ticks_services_by_group_and_types_dates(
     ).check()
     page.get_by_label("Last verified").fill("2026-11-27")
     page.get_by_label("Status stated on").fill("2026-11-20")
-    assert not page.get_by_label("Slug").is_visible()  # in technical details
+    assert not page.get_by_label("Page address").is_visible()  # in technical details
     page.get_by_text("Technical details").click()
-    assert page.get_by_label("Slug").input_value() == provider.slug
+    assert page.get_by_label("Page address").input_value() == provider.slug
     assert "QF1X7Y2Z" in page.locator(".fieldBox.field-source_id").inner_text()
     screenshot(page, "admin-provider-form")
     assert no_time_zone_note(page)

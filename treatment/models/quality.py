@@ -8,13 +8,15 @@ make no sign.
 
 from django.utils.translation import gettext_lazy as _
 
-# The three medications for opioid use disorder, each with the services that
-# mean the provider offers it (MU, "methadone used", is not one: see 0002).
-MEDICATIONS = [
-    (_("methadone"), {"methadone"}),
-    (_("buprenorphine"), {"buprenorphine"}),
-    (_("naltrexone"), {"naltrexone", "naltrexone-injection"}),
-]
+# The services that mean a provider offers one of the three medications for
+# opioid use disorder (MU, "methadone used", is not one: see 0002), and the
+# medication each names: both naltrexones are naltrexone.
+MEDICATIONS_FOR_OUD = {
+    "methadone": _("methadone"),
+    "buprenorphine": _("buprenorphine"),
+    "naltrexone": _("naltrexone"),
+    "naltrexone-injection": _("naltrexone"),
+}
 SIGNS = {
     "state-substance-use-agency": _(
         "Licensed or certified by the state agency for substance use treatment"
@@ -41,12 +43,14 @@ def quality_signs(services):
     use disorder it offers, then state licenses, accreditation and Medicaid.
     `services` is the provider's services, prefetched: no query is made."""
     slugs = {service.slug for service in services}
-    medications = [name for name, means in MEDICATIONS if means & slugs]
+    medications = dict.fromkeys(
+        str(name) for slug, name in MEDICATIONS_FOR_OUD.items() if slug in slugs
+    )
     signs = []
     if medications:
         signs.append(
             _("Offers medication for opioid use disorder: %(medications)s")
-            % {"medications": ", ".join(map(str, medications))}
+            % {"medications": ", ".join(medications)}
         )
     signs.extend(sentence for slug, sentence in SIGNS.items() if slug in slugs)
     return signs

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, open_page, screenshot
+from tests.browser.conftest import DESKTOP, axe_violations, open_page, screenshot
 from tests.browser.test_data_browser import sign_in_as_an_editor
 from treatment.models import Provider
 
@@ -38,6 +38,7 @@ def test_editor_ticks_services_by_group_and_types_dates(
 
     assert no_time_zone_note(page)
     assert "Hold down" not in page.content()
+    assert axe_violations(page) == []
     medications = page.get_by_role("group", name="Medications")
     medications.get_by_role("checkbox", name="Buprenorphine", exact=True).check()
     page.get_by_role("group", name="Licensing and accreditation").get_by_role(

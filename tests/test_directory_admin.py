@@ -105,13 +105,6 @@ def test_exact_coordinates_typed_by_staff_are_kept(staff_client, make_provider):
     assert not provider.location_is_approximate
 
 
-def test_services_use_a_searchable_two_pane_widget(staff_client, make_provider):
-    html = staff_client.get(
-        f"/admin/treatment/provider/{make_provider().pk}/change/"
-    ).content.decode()
-    assert "selectfilter" in html.lower()
-
-
 def test_category_and_service_admin_pages_work(staff_client):
     assert staff_client.get("/admin/treatment/servicecategory/").status_code == 200
     response = staff_client.get("/admin/treatment/service/", {"q": "BUM"})

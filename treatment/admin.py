@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten
+from django.db import models
 from django.db.models import Exists, OuterRef
+from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
 from treatment.inquiries.admin import LookupsStayInSight
@@ -106,8 +109,61 @@ class ListingReportFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ServicesByCategory(forms.CheckboxSelectMultiple):
+    """Services as checkboxes, a fieldset for each category with the category's
+    name as its legend. Its choices' queryset selects each service's category."""
+
+    template_name = "admin/treatment/services_by_category.html"
+
+    def optgroups(self, name, value, attrs=None):
+        by_category = {}
+        for _group, options, _index in super().optgroups(name, value, attrs):
+            for option in options:
+                category = option["value"].instance.category
+                by_category.setdefault(category, []).append(option)
+        return [
+            (category.name, options, index)
+            for index, (category, options) in enumerate(by_category.items())
+        ]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The site's templates, where the template lives, not Django's own.
+        return super().render(name, value, attrs, TemplatesSetting())
+
+
+class DateOnlyInput(forms.DateInput):
+    """The browser's own date picker, without admin's calendar and its note
+    on the time difference from the server, which a date alone doesn't have."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class ProviderAdminForm(forms.ModelForm):
     """The provider form; ProviderAdmin gives it its model and fields."""
+
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.select_related("category"),
+        widget=ServicesByCategory,
+        required=False,
+        help_text="Tick every service the provider offers.",
+    )
+
+    class Meta:
+        labels = {"slug": "Page address"}
+        help_texts = {
+            "slug": "The end of the listing's web address, e.g. "
+            "/treatment/bright-path-recovery/. Changing it breaks links people "
+            "have saved."
+        }
+        error_messages = {
+            "slug": {
+                "unique": "Another listing has this page address. Add the "
+                "city or a number to make it different."
+            }
+        }
 
     def clean(self):
         """Where the map point comes from: coordinates staff type are exact and
@@ -148,15 +204,13 @@ class ProviderAdminForm(forms.ModelForm):
 @admin.register(Provider)
 class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
     form = ProviderAdminForm
+    formfield_overrides = {models.DateField: {"widget": DateOnlyInput}}
     list_display = [
         "name",
-        "city",
-        "state",
-        "zip_code",
+        "place",
         "is_published",
-        "verified_on",
         "accepting_status",
-        "source",
+        "verified_on",
         "needs_review",
     ]
     list_filter = [
@@ -170,13 +224,12 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
     ]
     search_fields = ["name", "city", "zip_code"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["services"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["source", "source_id", "public_id", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
     actions = ["publish", "unpublish", "mark_verified_today", "export_as_csv"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "description"]}),
+        (None, {"fields": ["name", "summary", "description"]}),
         (
             "Address and map point",
             {
@@ -194,18 +247,35 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
         ),
         ("Openings", {"fields": ["accepting_status", "accepting_status_on"]}),
         ("Services", {"fields": ["services"]}),
+        ("Publishing", {"fields": ["is_published", "verified_on"]}),
         (
-            "Publishing",
+            "Technical details",
             {
+                "classes": ["collapse"],
+                "description": "The page address is filled in from the name. "
+                "Where the listing came from is kept for re-imports.",
                 "fields": [
-                    "is_published",
-                    "verified_on",
+                    "slug",
                     ("source", "source_id"),
+                    "public_id",
                     ("created_at", "updated_at"),
-                ]
+                ],
             },
         ),
     ]
+
+    class Media:
+        css = {"all": ["css/directory-admin.css"]}
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        """A collapsed fieldset holding a field with an error opens."""
+        adminform = context["adminform"]
+        errors = adminform.form.errors
+        adminform.fieldsets = [
+            (name, opened_if_any_error(options, errors))
+            for name, options in adminform.fieldsets
+        ]
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -220,9 +290,15 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
         open_reports = ListingReport.objects.open().filter(provider=OuterRef("pk"))
         return super().get_queryset(request).annotate(needs_review=Exists(open_reports))
 
-    @admin.display(boolean=True, ordering="-needs_review", description="needs review")
+    @admin.display(ordering="city", description="place")
+    def place(self, provider):
+        return f"{provider.city}, {provider.state}"
+
+    @admin.display(ordering="-needs_review", description="needs review")
     def needs_review(self, provider):
-        return provider.needs_review
+        """Words only where there is something to do: a column of red crosses
+        for listings that are fine would draw the eye to nothing."""
+        return "Open report" if provider.needs_review else ""
 
     @admin.action(description="Publish selected providers")
     def publish(self, request, queryset):
@@ -240,3 +316,11 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
             verified_on=timezone.localdate(), updated_at=timezone.now()
         )
         self.message_user(request, f"Marked {updated} provider(s) as verified today.")
+
+
+def opened_if_any_error(options, errors):
+    fields = flatten(options.get("fields", []))
+    if not errors.keys() & set(fields):
+        return options
+    classes = [name for name in options.get("classes", ()) if name != "collapse"]
+    return {**options, "classes": classes}

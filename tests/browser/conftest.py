@@ -58,9 +58,11 @@ def browser():
         browser.close()
 
 
-def open_page(browser, live_server, viewport, java_script_enabled=True):
+def open_page(browser, live_server, viewport, java_script_enabled=True, **options):
+    """A page in a new browser context; options go to the context (such as
+    timezone_id)."""
     context = browser.new_context(
-        viewport=viewport, java_script_enabled=java_script_enabled
+        viewport=viewport, java_script_enabled=java_script_enabled, **options
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -39,6 +39,7 @@ from treatment.phones import is_placeholder
 CODE_TABLES = [
     Path(__file__).parent / "data" / "samhsa-su-service-codes.csv",
     Path(__file__).parent / "data" / "samhsa-mh-service-codes-dictionary.csv",
+    Path(__file__).parent / "data" / "samhsa-licensing-codes.csv",
 ]
 LEADING_COLUMNS = (
     "name1",

@@ -202,6 +202,30 @@ SPANISH = {
     "child-care": ("Cuidado de niños durante el tratamiento", ""),
     "aftercare": ("Seguimiento y plan para después del alta", ""),
     "suicide-prevention": ("Prevención del suicidio", ""),
+    # Licensing and accreditation (0016)
+    "licensing": (
+        "Licencias y acreditación",
+        "Licencias del estado y acreditación nacional que el programa informa.",
+    ),
+    "state-substance-use-agency": (
+        "Agencia del estado para el consumo de sustancias",
+        "Con licencia o certificación de la agencia del estado para el tratamiento del consumo de sustancias.",
+    ),
+    "state-mental-health-department": (
+        "Departamento de salud mental del estado",
+        "Con licencia o certificación del departamento de salud mental del estado.",
+    ),
+    "state-health-department": (
+        "Departamento de salud del estado",
+        "Con licencia o certificación del departamento de salud del estado.",
+    ),
+    "joint-commission": (
+        "The Joint Commission",
+        "Revisa la calidad y la seguridad de la atención médica.",
+    ),
+    "carf": ("CARF", "La Comisión de Acreditación de Centros de Rehabilitación."),
+    "ncqa": ("NCQA", "El Comité Nacional de Garantía de Calidad."),
+    "coa": ("COA", "El Consejo de Acreditación."),
 }
 
 
@@ -220,7 +244,7 @@ def fill_spanish(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0015_samhsa_imports_in_the_background"),
+        ("treatment", "0016_licensing_and_accreditation"),
     ]
 
     operations = [

@@ -1,9 +1,10 @@
 """The directory's models, one module each, all importable from here.
 
-taxonomy (categories and services), providers, versions (the directory's
-version, which search's caches are keyed by), inquiries and reports (what
-visitors send), limits (what each client sent in the last hour), imports (SAMHSA
-files uploaded in admin). Models import no views, forms or file formats.
+taxonomy (categories and services), providers, quality (the signs of quality
+a provider's services show), versions (the directory's version, which search's
+caches are keyed by), inquiries and reports (what visitors send), limits (what
+each client sent in the last hour), imports (SAMHSA files uploaded in admin).
+Models import no views, forms or file formats.
 """
 
 from treatment.models.imports import SamhsaImport

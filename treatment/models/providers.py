@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import US_STATES, zip_centroid
 from treatment.models.links import validate_web_url
+from treatment.models.quality import quality_signs
 from treatment.models.taxonomy import SPANISH, Service
 from treatment.models.versions import DirectoryQuerySet
 
@@ -159,6 +160,10 @@ class Provider(models.Model):
         for service in self.services.all():
             grouped.setdefault(service.category, []).append(service)
         return list(grouped.items())
+
+    def quality_signs(self):
+        """The signs of quality the listing supports, from prefetched services."""
+        return quality_signs(self.services.all())
 
 
 # The provider-services links: the table Django makes for the services field

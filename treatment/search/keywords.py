@@ -14,15 +14,11 @@ from operator import or_
 
 from django.db.models import Q
 
+from treatment.models.quality import MEDICATIONS_FOR_OUD
+
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10  # words past the tenth are ignored
 PROVIDER_FIELDS = ("name", "city", "description")
-MEDICATIONS_FOR_OUD = (
-    "methadone",
-    "buprenorphine",
-    "naltrexone",
-    "naltrexone-injection",
-)
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ SYNONYMS = {
         (
             ("mat", "moud"),
             Meaning(
-                MEDICATIONS_FOR_OUD,
+                tuple(MEDICATIONS_FOR_OUD),
                 (
                     "medications for opioid use disorder",
                     "medication for opioid use disorder",

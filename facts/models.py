@@ -22,6 +22,8 @@ from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_term, search_terms
 
+TEXT_SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -36,7 +38,7 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-    def search(self, words):
+    def search(self, words, language="en"):
         """Articles matching the words, best first.
 
         Each word, or what it means (a brand name its medicine, "rehab"
@@ -51,15 +53,18 @@ class ArticleQuerySet(models.QuerySet):
             return matches.annotate(
                 score=place_score(terms), times=times_in_body(terms)
             ).order_by("-score", "-times", "title")
+        # PostgreSQL's stemming for the pages' language ("medicamentos" finds
+        # "medicamento" on the Spanish pages).
+        config = TEXT_SEARCH_CONFIGS.get(language, "english")
         vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
         )
         query = reduce(
             and_,
             (
-                reduce(or_, (SearchQuery(term, config="english") for term in any_of))
+                reduce(or_, (SearchQuery(term, config=config) for term in any_of))
                 for any_of in terms
             ),
         )

@@ -124,6 +124,7 @@ def search(request):
     form = SiteSearchForm(request.GET if "q" in request.GET else None)
     results = None
     if form.is_valid():
-        results = Article.objects.published().filter(language=get_language())
-        results = results.search(form.cleaned_data["q"])[:MAX_RESULTS]
+        language = get_language()
+        results = Article.objects.published().filter(language=language)
+        results = results.search(form.cleaned_data["q"], language)[:MAX_RESULTS]
     return render(request, "facts/search.html", {"form": form, "results": results})

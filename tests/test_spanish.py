@@ -275,6 +275,12 @@ def test_facts_search_looks_in_the_pages_language(client):
     assert 'href="/facts/' not in re.search(r"<main.*</main>", spanish, re.S)[0]
     english = html(client.get("/search/", {"q": "naloxone"}))
     assert "/es/facts/" not in english
+    # Other forms of a word: "medicamento" finds the page about "medicamentos"
+    # (PostgreSQL's Spanish stemming; elsewhere, the word as part of another).
+    spanish = html(client.get("/es/search/", {"q": "medicamento"}))
+    assert (
+        "/es/facts/medicamentos-para-el-trastorno-por-consumo-de-opioides/" in spanish
+    )
 
 
 def test_spanish_inquiry_errors_and_confirmation_are_in_spanish(

@@ -3,7 +3,9 @@
 taxonomy (categories and services), providers, versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
 visitors send), limits (what each client sent in the last hour), imports (SAMHSA
-files uploaded in admin). Models import no views, forms or file formats.
+files uploaded in admin), outbox (what every stored email shares), listings
+(providers' confirmations and suggested changes). Models import no views,
+forms or file formats.
 """
 
 from treatment.models.imports import SamhsaImport
@@ -15,7 +17,15 @@ from treatment.models.inquiries import (
     Recipient,
 )
 from treatment.models.limits import SubmissionCount
-from treatment.models.providers import Provider, ProviderQuerySet, ProviderServices
+from treatment.models.listings import SuggestedChange, VerificationRequest
+from treatment.models.providers import (
+    Freshness,
+    Provider,
+    ProviderQuerySet,
+    ProviderServices,
+    confirmed_since,
+    recently_confirmed_since,
+)
 from treatment.models.reports import (
     ListingReport,
     VisitorReport,
@@ -32,6 +42,7 @@ from treatment.models.versions import (
 __all__ = [
     "MESSAGE_MAX_LENGTH",
     "DirectoryVersion",
+    "Freshness",
     "Inquiry",
     "InquiryEmailChange",
     "InquiryQuerySet",
@@ -44,9 +55,13 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "SubmissionCount",
+    "SuggestedChange",
+    "VerificationRequest",
     "VisitorReport",
     "VisitorReportQuerySet",
+    "confirmed_since",
     "directory_changed",
     "directory_migrated",
     "new_directory_version",
+    "recently_confirmed_since",
 ]

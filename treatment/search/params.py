@@ -10,9 +10,16 @@ from functools import cached_property, lru_cache
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import Problem, look_up_place
-from treatment.models import Provider, Service
+from treatment.models import (
+    Provider,
+    Service,
+    confirmed_since,
+    recently_confirmed_since,
+)
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
 from treatment.search.query import near, offers_any
 from treatment.search.rewrite import rewrite
@@ -140,6 +147,17 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    confirmed = django_filters.ChoiceFilter(
+        label=_("Confirmed in the last 6 months"),
+        error_messages={
+            "invalid_choice": _(
+                "We don’t know “%(value)s” as a choice for when a listing was "
+                "confirmed, so we left that filter out."
+            )
+        },
+        choices=[("recent", _("Confirmed in the last 6 months"))],
+        method="filter_confirmed",
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         error_messages={
@@ -189,6 +207,15 @@ class DirectoryFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(accepting_status=Provider.Status.ACCEPTING)
         return queryset
+
+    def filter_confirmed(self, queryset, name, value):
+        return queryset.filter(confirmed_since(self.recently_confirmed_since))
+
+    @cached_property
+    def recently_confirmed_since(self):
+        """The first day "Confirmed in the last 6 months" counts today: read
+        once, so that every count of one search agrees."""
+        return recently_confirmed_since(timezone.localdate())
 
     def filter_group(self, queryset, name, slugs):
         if not slugs:
@@ -260,7 +287,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def chosen_filters(self):
         """The names of the filters with a choice made, in the page's order."""
         data = self.cleaned
-        names = [name for name in ("q", "accepting") if data.get(name)]
+        names = [name for name in ("q", "accepting", "confirmed") if data.get(name)]
         groups = sorted(self.groups, key=lambda group: not group.standalone)
         return names + [group.key for group in groups if data.get(group.key)]
 

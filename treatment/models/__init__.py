@@ -19,6 +19,7 @@ from treatment.models.inquiries import (
 from treatment.models.limits import SubmissionCount
 from treatment.models.listings import SuggestedChange, VerificationRequest
 from treatment.models.providers import (
+    CURRENT_FOR,
     Freshness,
     Provider,
     ProviderQuerySet,
@@ -40,6 +41,7 @@ from treatment.models.versions import (
 )
 
 __all__ = [
+    "CURRENT_FOR",
     "MESSAGE_MAX_LENGTH",
     "DirectoryVersion",
     "Freshness",

@@ -19,6 +19,14 @@ def new_nonce():
 
 
 class VerificationRequestQuerySet(OutboxQuerySet):
+    def not_notified(self):
+        """Requests not emailed yet whose link would still work."""
+        return (
+            super()
+            .not_notified()
+            .filter(used_at__isnull=True, expires_at__gt=timezone.now())
+        )
+
     def unanswered(self):
         return self.filter(used_at__isnull=True)
 
@@ -49,7 +57,7 @@ class VerificationRequest(OutboxMessage):
         related_name="+",
         help_text="Empty when the regular reminder asked.",
     )
-    created_at = models.DateTimeField("asked", auto_now_add=True)
+    created_at = models.DateTimeField("asked", default=timezone.now, editable=False)
     expires_at = models.DateTimeField("link works until")
     used_at = models.DateTimeField("answered", null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome, blank=True)
@@ -66,7 +74,7 @@ class VerificationRequest(OutboxMessage):
 
     def save(self, *args, **kwargs):
         if self.expires_at is None:
-            self.expires_at = timezone.now() + REQUEST_VALID_FOR
+            self.expires_at = self.created_at + REQUEST_VALID_FOR
         super().save(*args, **kwargs)
 
 

@@ -12,6 +12,7 @@ from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -309,6 +310,19 @@ def test_everything_is_correct_confirms_once(client, clinic, link):
     again = client.post(link)
     assert again.status_code == 410
     assert "This link has been used" in again.content.decode()
+
+
+def test_the_pages_take_posts_from_a_browser_that_sends_no_referer(clinic, link):
+    """With "Referrer-Policy: no-referrer" a browser posts "Origin: null" and
+    no Referer; the secret link, not a CSRF token, is what authorizes."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(link)
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert "csrftoken" not in page.cookies
+    response = browser.post(link, headers={"origin": "null"})
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.confirmed_on == TODAY
 
 
 def test_broken_links_get_a_clear_page_that_says_how_to_get_a_new_one(

@@ -1,12 +1,20 @@
 """The pages a provider's emailed link opens. No account is needed: the
 signed link is the key, so these pages are never indexed or cached, and send
-no Referer (the link would leak to any site they link to)."""
+no Referer (the link would leak to any site they link to).
+
+Their forms carry no CSRF token and Django's CSRF check is off for them: with
+no Referer a browser sends "Origin: null", which the check refuses, and it
+would guard nothing here. It keeps a visitor's cookie-borne session from
+being used by another site; these pages have no session, and what a POST may
+do is decided by the secret link in its URL, which another site cannot know.
+"""
 
 from functools import wraps
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from treatment.listings import services
@@ -48,6 +56,7 @@ def listing(link):
     return Provider.objects.with_services().get(pk=link.provider_id)
 
 
+@csrf_exempt
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_listing(request, token):
@@ -63,6 +72,7 @@ def confirm_listing(request, token):
     return render(request, "treatment/listings/confirm.html", context)
 
 
+@csrf_exempt
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def suggest_changes(request, token):

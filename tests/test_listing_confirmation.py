@@ -713,3 +713,24 @@ def test_search_filter_confirmed_in_the_last_6_months(search_client, make_provid
     assert bad.status_code == 200
     assert bad.context["results"].total == 4
     assert "so we left that filter out" in bad.content.decode()
+
+
+def test_most_recently_confirmed_first_by_either_date(search_client, make_provider):
+    make_provider(name="Checked last week", verified_on=TODAY - timedelta(days=7))
+    make_provider(
+        name="Confirmed yesterday",
+        confirmed_on=TODAY - timedelta(days=1),
+        verified_on=TODAY - timedelta(days=300),
+    )
+    make_provider(name="Never")
+    make_provider(name="Confirmed long ago", confirmed_on=TODAY - timedelta(days=90))
+    response = search_client.get("/treatment/", {"sort": "verified"})
+    cards = re.findall(
+        r'<h2><a href="[^"]+">([^<]+)</a></h2>', response.content.decode()
+    )
+    assert cards == [
+        "Confirmed yesterday",
+        "Checked last week",
+        "Confirmed long ago",
+        "Never",
+    ]

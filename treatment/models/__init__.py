@@ -25,6 +25,7 @@ from treatment.models.providers import (
     ProviderQuerySet,
     ProviderServices,
     confirmed_since,
+    last_confirmed_on,
     recently_confirmed_since,
 )
 from treatment.models.reports import (
@@ -64,6 +65,7 @@ __all__ = [
     "confirmed_since",
     "directory_changed",
     "directory_migrated",
+    "last_confirmed_on",
     "new_directory_version",
     "recently_confirmed_since",
 ]

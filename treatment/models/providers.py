@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,14 @@ RECENTLY_CONFIRMED = timedelta(days=183)
 def recently_confirmed_since(today: date) -> date:
     """The first day that counts as "in the last 6 months" on `today`."""
     return today - RECENTLY_CONFIRMED
+
+
+def last_confirmed_on():
+    """Provider.last_confirmed_on in SQL: NULL when neither date is set (a
+    plain GREATEST is NULL on SQLite when either is)."""
+    return Greatest(
+        Coalesce("confirmed_on", "verified_on"), Coalesce("verified_on", "confirmed_on")
+    )
 
 
 def confirmed_since(day: date) -> Q:

@@ -4,9 +4,9 @@ in SQL.
 
 Providers sit at positions 0..n-1 in the order the database sorts them by
 name (then id), so a position is also the provider's rank by name. Per
-position: id, latitude and longitude, whether accepting new patients, rank by
-most recently verified, the days confirmed by the provider and checked by our
-staff. Per service: a bitmap (numpy uint64 words) of the
+position: id, latitude and longitude, whether accepting new patients, the days
+confirmed by the provider and checked by our staff, and rank by the later of
+the two, most recent first. Per service: a bitmap (numpy uint64 words) of the
 positions that offer it. A filter is a union of bitmaps, "all of" across
 groups an intersection, a facet count an intersection's popcount; distance
 is measured only for the rows inside a bounding box, or for the results.
@@ -56,9 +56,15 @@ class DirectoryIndex:
         self.cos_latitude = np.cos(self.latitude_radians)
         self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
         self.accepting = np.array(status, dtype=object) == Provider.Status.ACCEPTING
-        # Most recently verified first, never-verified last, then by name.
-        self.verified_on = days = np.array(verified, dtype="datetime64[D]")
+        # Most recently confirmed or checked first (Provider.last_confirmed_on;
+        # NaT compares False), never last, then by name.
+        self.verified_on = np.array(verified, dtype="datetime64[D]")
         self.confirmed_on = np.array(confirmed, dtype="datetime64[D]")
+        days = np.where(
+            np.isnat(self.confirmed_on) | (self.verified_on > self.confirmed_on),
+            self.verified_on,
+            self.confirmed_on,
+        )
         by_verified = np.lexsort(
             (np.arange(self.size), -days.astype(np.int64), np.isnat(days))
         )

@@ -130,7 +130,7 @@ class IndexSearch:
 
     def page_rows(self, number):
         """[(provider id, miles away or None, None)] of this page, in the
-        chosen order: nearest first, by name, or most recently verified."""
+        chosen order: nearest first, by name, or most recently confirmed."""
         index, sort = self.index, self.filterset.chosen_sort
         rows = np.flatnonzero(index.mask(self.results))
         end = number * PER_PAGE

@@ -9,7 +9,6 @@ from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from treatment.models import (
     Provider,
     Service,
     confirmed_since,
+    last_confirmed_on,
     recently_confirmed_since,
 )
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
@@ -37,7 +37,7 @@ RADIUS_MILES = [int(value) for value, _ in RADIUS_CHOICES if value != "any"]
 SORT_CHOICES = [
     ("distance", "Nearest first"),
     ("name", "Name (A to Z)"),
-    ("verified", "Most recently verified"),
+    ("verified", "Most recently confirmed"),
 ]
 # Shown as its own "Offers telehealth" checkbox rather than inside "Type of care",
 # where "any of" would turn "outpatient + telehealth" into "either".
@@ -161,7 +161,7 @@ class DirectoryFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         error_messages={
-            "invalid_choice": "Sort by nearest, name or most recently verified; "
+            "invalid_choice": "Sort by nearest, name or most recently confirmed; "
             "“%(value)s” is not one of them."
         },
         choices=SORT_CHOICES,
@@ -311,7 +311,7 @@ class DirectoryFilter(django_filters.FilterSet):
             return queryset.order_by("distance", "name", "pk")
         if self.chosen_sort == "verified":
             return queryset.order_by(
-                F("verified_on").desc(nulls_last=True), "name", "pk"
+                last_confirmed_on().desc(nulls_last=True), "name", "pk"
             )
         return queryset.order_by("name", "pk")
 

@@ -111,10 +111,14 @@ def send_pending_requests() -> tuple[int, int]:
     return send_all_pending(VerificationRequest, send_request)
 
 
+def link_token(request: VerificationRequest) -> str:
+    """The request's id and nonce, signed: what its link carries."""
+    return signing.dumps([request.pk, request.nonce], salt=LINK_SALT)
+
+
 def link_for(request: VerificationRequest) -> str:
-    """The request's link, signed: the page it opens, with its id and nonce."""
-    token = signing.dumps([request.pk, request.nonce], salt=LINK_SALT)
-    return reverse("treatment:confirm-listing", args=[token])
+    """The path of the page the request's link opens."""
+    return reverse("treatment:confirm-listing", args=[link_token(request)])
 
 
 def request_email(request: VerificationRequest) -> EmailMessage:

@@ -598,6 +598,7 @@ def test_who_may_see_and_review(client, clinic, change):
         PROVIDERS_ADMIN,
         f"{PROVIDERS_ADMIN}{clinic.pk}/change/",  # the listing contact's email
         f"{PROVIDERS_ADMIN}freshness/",
+        "/admin/treatment/verificationrequest/",  # the emails asked
     ]:
         assert client.get(url).status_code == 403, url
     assert (
@@ -605,6 +606,15 @@ def test_who_may_see_and_review(client, clinic, change):
     )
     change.refresh_from_db()
     assert change.status == "pending"
+    editor = Client()
+    staff(editor, "editor", "Directory editors")
+    for url in [
+        QUEUE,
+        f"{QUEUE}{change.pk}/change/",
+        f"{PROVIDERS_ADMIN}freshness/",
+        "/admin/treatment/verificationrequest/",
+    ]:
+        assert editor.get(url).status_code == 200, url
     editors = Group.objects.get(name="Directory editors")
     codes = set(editors.permissions.values_list("codename", flat=True))
     assert {"view_suggestedchange", "change_suggestedchange"} <= codes

@@ -300,8 +300,10 @@ def visitor_written():
 
 
 def reopen_links():
-    """A provider's link works once; each post here gets it as new."""
+    """A provider's link works once (and answers with one suggested change);
+    each post here gets it as new."""
     VerificationRequest.objects.update(used_at=None, outcome="")
+    SuggestedChange.objects.update(request=None)
 
 
 def stored():

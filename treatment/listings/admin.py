@@ -99,7 +99,7 @@ class WaitingForReviewFilter(admin.SimpleListFilter):
 
 
 def changed_fields(change):
-    return ", ".join(FIELD_LABELS[name] for name in change.after)
+    return ", ".join(FIELD_LABELS[name] for name, _ in change.changed())
 
 
 class ProviderListingsMixin:
@@ -313,7 +313,7 @@ class SuggestedChangeAdmin(admin.ModelAdmin):
                     shown(name, before.get(name)),
                     shown(name, value),
                 )
-                for name, value in change.after.items()
+                for name, value in change.changed()
             ),
         )
         return format_html(

@@ -236,7 +236,7 @@ def approve_change(change: SuggestedChange, *, reviewer, note: str = "") -> Prov
         provider = Provider.objects.select_for_update().get(pk=change.provider_id)
         current = SuggestedChange.values_of(provider)
         sent_on = timezone.localdate(change.created_at)
-        for name, value in change.after.items():
+        for name, value in change.changed():
             if name == "services":
                 provider.services.set(Service.objects.filter(slug__in=value))
             else:

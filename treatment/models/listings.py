@@ -144,6 +144,11 @@ class SuggestedChange(models.Model):
     def __str__(self):
         return f"{self.provider.name}: changes sent {self.created_at:%Y-%m-%d}"
 
+    def changed(self):
+        """[(field name, suggested value)] in the form's order (PostgreSQL
+        keeps a JSON object's keys in an order of its own)."""
+        return [(name, self.after[name]) for name in self.FIELDS if name in self.after]
+
     @classmethod
     def values_of(cls, provider):
         """The listing's current values of FIELDS; services as their slugs,

@@ -6,6 +6,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 # The test runner swaps every mailer for the in-memory one.
 os.environ.setdefault("EMAIL_URL", "smtp://localhost:25")
+os.environ.setdefault("SITE_URL", "https://help.example.org")
 
 from portal.settings import *  # noqa: E402, F403
 

@@ -51,7 +51,7 @@ def test_filters_state_category_published_source_and_stale(staff_client, make_pr
     }
     assert listed(staff_client.get(CHANGELIST, {"is_published__exact": "0"})) == {"Old"}
     assert listed(staff_client.get(CHANGELIST, {"source__exact": "samhsa"})) == {"Old"}
-    assert listed(staff_client.get(CHANGELIST, {"verification": "stale"})) == {
+    assert listed(staff_client.get(CHANGELIST, {"confirmed": "older"})) == {
         "Old",
         "Never",
     }

@@ -19,7 +19,13 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from facts.models import Article
 from treatment.interchange.hsds import kind_id
-from treatment.models import Inquiry, VisitorReport
+from treatment.listings.services import link_token
+from treatment.models import (
+    Inquiry,
+    SuggestedChange,
+    VerificationRequest,
+    VisitorReport,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +145,7 @@ class PageReader(HTMLParser):
                 "email": ["visitor@example.org"],
                 "tel": ["410-555-0123"],
                 "textarea": ["I would like to ask about treatment."],
-                "checkbox": ["on"],
+                "checkbox": [attrs.get("value", "on")],
                 "radio": [attrs.get("value", "")],
                 "hidden": [attrs.get("value", "")],
             }
@@ -160,7 +166,8 @@ def site(make_provider):
         name="Harbor Recovery", services=["methadone", "medicaid"], website=""
     )
     article = Article.objects.published().first()
-    candidates = [provider.slug, article.slug] + [
+    asked = VerificationRequest.objects.create(provider=provider, email="a@b.org")
+    candidates = [provider.slug, article.slug, link_token(asked)] + [
         kind_id(kind, provider)
         for kind in ("service", "organization", "service_at_location")
     ]
@@ -287,8 +294,16 @@ def test_hostile_headers_never_get_a_server_error(site, name):
 
 
 def visitor_written():
-    """The models visitors' forms write: inquiries and every kind of report."""
-    return [Inquiry, *VisitorReport.__subclasses__()]
+    """The models visitors' forms write: inquiries, every kind of report, and
+    the changes providers suggest to their listing."""
+    return [Inquiry, *VisitorReport.__subclasses__(), SuggestedChange]
+
+
+def reopen_links():
+    """A provider's link works once (and answers with one suggested change);
+    each post here gets it as new."""
+    VerificationRequest.objects.update(used_at=None, outcome="")
+    SuggestedChange.objects.update(request=None)
 
 
 def stored():
@@ -326,11 +341,13 @@ def test_hostile_form_fields_never_get_a_server_error_or_stored(site):
     client = Visitor()
     problems = []
     for action, baseline in post_forms(site).items():
+        reopen_links()
         assert client.post(action, baseline).status_code == 302, action
         for field in baseline:
             variants = [[value] for value in HOSTILE_VALUES]
             variants += [HOSTILE_VALUES[8:14], []]  # repeated, and missing
             for values in variants:
+                reopen_links()
                 before = stored()
                 response = client.post(action, baseline | {field: values})
                 what = f"{action} {field}={values[:1]!r}"

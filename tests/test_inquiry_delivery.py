@@ -19,12 +19,12 @@ from django_tasks_db.models import DBTaskResult
 from tests.faults import closed_port, redis_cache_at
 from tests.test_inquiries import VALID, contact_url
 from treatment.inquiries.services import (
-    SENDING_STALE_AFTER,
     notify,
     record_inquiry_email_change,
     send_pending_notifications,
 )
 from treatment.models import Inquiry, ListingReport
+from treatment.outbox import SENDING_STALE_AFTER
 
 pytestmark = pytest.mark.django_db
 

@@ -188,7 +188,7 @@ def test_list_shows_the_columns_editors_use(editor_client, make_provider):
         "Place",
         "Published",
         "New patients",
-        "Last verified",
+        "Confirmed",
         "Needs review",
     ]
     assert "Towson, MD" in result_list

@@ -70,11 +70,14 @@ def test_services_are_grouped_by_category(client, clinic):
     assert "<h3>Languages</h3>" in html
 
 
-def test_verified_date_or_not_yet_verified(client, clinic, make_provider):
+def test_checked_date_or_not_yet_confirmed(client, clinic, make_provider):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
-    assert "Information last verified on November 2, 2026" in html
+    assert "Checked by our staff on November 2, 2026." in html
     fresh = make_provider(verified_on=None)
-    assert "Not yet verified" in client.get(fresh.get_absolute_url()).content.decode()
+    assert (
+        "Not yet confirmed: call before you go."
+        in client.get(fresh.get_absolute_url()).content.decode()
+    )
 
 
 def test_call_before_you_go_and_insurance_notice(client, clinic):

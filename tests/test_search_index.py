@@ -1,22 +1,24 @@
 """The directory index answers every search exactly as the plain SQL path does.
 
 Hypothesis builds small random directories (names that tie, providers in the
-same ZIP, some without a map point, some unpublished) and random searches,
+same ZIP, some without a map point, some unpublished, confirmed and checked
+either side of "the last 6 months") and random searches,
 then holds IndexSearch to SqlSearch: totals, every facet count, every page in
 order with its distances, and the "what if" totals the page offers when few
 results are found. Runs on whichever database the suite runs on.
 """
 
 import math
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.http import QueryDict
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treatment.models import Provider, Service
+from treatment.models import Provider, Service, recently_confirmed_since
 from treatment.search.index import build_index
 from treatment.search.index_search import IndexSearch
 from treatment.search.params import directory_filter, filter_groups
@@ -36,6 +38,13 @@ SERVICES = {  # a few services from each of four groups, telehealth on its own
     "telehealth": ["telehealth"],
 }
 ALL_SERVICES = [slug for slugs in SERVICES.values() for slug in slugs]
+# Days either side of "confirmed in the last 6 months", its first day included.
+TODAY = timezone.localdate()
+SINCE = recently_confirmed_since(TODAY)
+DAYS = st.one_of(
+    st.none(),
+    st.sampled_from([TODAY, SINCE, SINCE - timedelta(days=1), TODAY - timedelta(400)]),
+)
 
 providers = st.lists(
     st.fixed_dictionaries(
@@ -44,9 +53,8 @@ providers = st.lists(
             "zip_code": st.sampled_from([*ZIPS, "99999"]),
             "description": st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
             "accepting_status": st.sampled_from(Provider.Status.values),
-            "verified_on": st.one_of(
-                st.none(), st.sampled_from([date(2026, 1, 5), date(2026, 6, 1)])
-            ),
+            "verified_on": DAYS,
+            "confirmed_on": DAYS,
             "is_published": st.sampled_from([True, True, True, False]),
             "services": st.sets(st.sampled_from(ALL_SERVICES), min_size=3),
         }
@@ -67,6 +75,8 @@ def searches(draw):
         params.setlist(key, draw(st.lists(slugs, min_size=1, max_size=2)))
     if draw(st.integers(0, 3)) == 0:
         params["accepting"] = "true"
+    if draw(st.integers(0, 3)) == 0:
+        params["confirmed"] = "recent"
     if draw(st.integers(0, 3)) == 0:
         params["q"] = draw(st.sampled_from(WORDS))
     params["sort"] = draw(st.sampled_from(["distance", "name", "verified"]))
@@ -113,6 +123,7 @@ def test_the_index_answers_as_sql_does(directory, params):
 
         assert index.total == sql.total
         assert index.accepting == sql.accepting
+        assert index.confirmed == sql.confirmed
         assert index.counts == sql.counts
         for number in range(1, max(1, math.ceil(sql.total / PER_PAGE)) + 1):
             assert rows(index, number) == rows(sql, number)

@@ -1,23 +1,25 @@
 """Django admin: the directory's taxonomy and providers, with the wings'
 admin pages wired in (inquiries and reports register themselves; the
-interchange wing adds import and export to the provider admin)."""
-
-from datetime import timedelta
+interchange wing adds import and export to the provider admin, the listings
+wing asking providers to confirm, what waits for review and how current the
+listings are)."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
 from treatment.inquiries.admin import LookupsStayInSight
 from treatment.inquiries.services import record_inquiry_email_change
 from treatment.interchange.admin import ProviderImportExportMixin
-from treatment.models import ListingReport, Provider, Service, ServiceCategory
-
-STALE_AFTER_DAYS = 180
+from treatment.listings.admin import (
+    FreshnessFilter,
+    ProviderListingsMixin,
+    WaitingForReviewFilter,
+)
+from treatment.models import Provider, Service, ServiceCategory
 
 
 class ServiceInline(admin.TabularInline):
@@ -79,33 +81,6 @@ class ServiceCategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(services__category__slug=self.value()).distinct()
-        return queryset
-
-
-class VerificationFilter(admin.SimpleListFilter):
-    title = "verification"
-    parameter_name = "verification"
-
-    def lookups(self, request, model_admin):
-        return [("stale", f"Not verified in {STALE_AFTER_DAYS} days")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "stale":
-            cutoff = timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
-            return queryset.exclude(verified_on__gte=cutoff)
-        return queryset
-
-
-class ListingReportFilter(admin.SimpleListFilter):
-    title = "listing reports"
-    parameter_name = "reports"
-
-    def lookups(self, request, model_admin):
-        return [("open", "Needs review (open reports)")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(needs_review=True)
         return queryset
 
 
@@ -202,7 +177,9 @@ class ProviderAdminForm(forms.ModelForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
+class ProviderAdmin(
+    ProviderImportExportMixin, ProviderListingsMixin, LookupsStayInSight
+):
     form = ProviderAdminForm
     formfield_overrides = {models.DateField: {"widget": DateOnlyInput}}
     list_display = [
@@ -210,7 +187,7 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
         "place",
         "is_published",
         "accepting_status",
-        "verified_on",
+        "last_confirmed",
         "needs_review",
     ]
     list_filter = [
@@ -218,15 +195,21 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
         ServiceCategoryFilter,
         "is_published",
         "source",
-        VerificationFilter,
-        ListingReportFilter,
+        FreshnessFilter,
+        WaitingForReviewFilter,
         "accepting_status",
     ]
     search_fields = ["name", "city", "zip_code"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["source", "source_id", "public_id", "created_at", "updated_at"]
     date_hierarchy = "updated_at"
-    actions = ["publish", "unpublish", "mark_verified_today", "export_as_csv"]
+    actions = [
+        "publish",
+        "unpublish",
+        "mark_verified_today",
+        "ask_to_confirm",
+        "export_as_csv",
+    ]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "summary", "description"]}),
@@ -243,11 +226,20 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
         ),
         (
             "Contact",
-            {"fields": ["phone", "intake_phone", "website", "inquiry_email", "hours"]},
+            {
+                "fields": [
+                    "phone",
+                    "intake_phone",
+                    "website",
+                    "inquiry_email",
+                    "listing_contact_email",
+                    "hours",
+                ]
+            },
         ),
         ("Openings", {"fields": ["accepting_status", "accepting_status_on"]}),
         ("Services", {"fields": ["services"]}),
-        ("Publishing", {"fields": ["is_published", "verified_on"]}),
+        ("Publishing", {"fields": ["is_published", ("verified_on", "confirmed_on")]}),
         (
             "Technical details",
             {
@@ -286,19 +278,9 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
                 changed_by=request.user,
             )
 
-    def get_queryset(self, request):
-        open_reports = ListingReport.objects.open().filter(provider=OuterRef("pk"))
-        return super().get_queryset(request).annotate(needs_review=Exists(open_reports))
-
     @admin.display(ordering="city", description="place")
     def place(self, provider):
         return f"{provider.city}, {provider.state}"
-
-    @admin.display(ordering="-needs_review", description="needs review")
-    def needs_review(self, provider):
-        """Words only where there is something to do: a column of red crosses
-        for listings that are fine would draw the eye to nothing."""
-        return "Open report" if provider.needs_review else ""
 
     @admin.action(description="Publish selected providers")
     def publish(self, request, queryset):

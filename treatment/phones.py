@@ -43,6 +43,18 @@ def normalize_us_phone(value: str) -> str:
     return phone
 
 
+LISTING_EXTENSION = re.compile(r"(?i)\s*(?:x|ext\.?)\s*([0-9]{1,6})\s*\Z", re.ASCII)
+
+
+def normalize_listing_phone(value: str) -> str:
+    """A listing's number as 410-555-0123, or 410-555-0123 ext. 12;
+    ValidationError if it is not a full US number."""
+    extension = LISTING_EXTENSION.search(value)
+    main = value[: extension.start()] if extension else value
+    phone = normalize_us_phone(main.strip())
+    return f"{phone} ext. {extension[1]}" if extension else phone
+
+
 def is_placeholder(text: str) -> bool:
     """True for a blank, short or dummy number such as (999) 999-9999."""
     digits = us_digits(text)

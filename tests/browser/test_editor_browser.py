@@ -44,7 +44,7 @@ def test_editor_ticks_services_by_group_and_types_dates(
     page.get_by_role("group", name="Licensing and accreditation").get_by_role(
         "checkbox", name="CARF", exact=True
     ).check()
-    page.get_by_label("Last verified").fill("2026-11-27")
+    page.get_by_label("Checked by our staff on").fill("2026-11-27")
     page.get_by_label("Status stated on").fill("2026-11-20")
     assert not page.get_by_label("Page address").is_visible()  # in technical details
     page.get_by_text("Technical details").click()
@@ -96,7 +96,7 @@ def test_provider_list_fits_1280_pixels(desktop_page, live_server, make_provider
         "PLACE",
         "PUBLISHED",
         "NEW PATIENTS",
-        "LAST VERIFIED",
+        "CONFIRMED",
         "NEEDS REVIEW",
     ]
     assert page.console_errors == []

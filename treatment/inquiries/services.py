@@ -5,8 +5,6 @@ carry an inquiry's id and the kind of error, never what the visitor wrote.
 """
 
 import hashlib
-import logging
-import smtplib
 from datetime import timedelta
 from functools import partial
 
@@ -27,15 +25,11 @@ from treatment.models import (
     Provider,
     SubmissionCount,
 )
-
-logger = logging.getLogger(__name__)
+from treatment.outbox import NotSetUp, send_all_pending, send_stored
 
 SUBMISSIONS_PER_HOUR = 5
 LIMIT_WINDOW = timedelta(hours=1)
 DUPLICATE_WINDOW = timedelta(minutes=10)
-# Longer than any one attempt can take (the mail server's timeout is 10 s):
-# after this, an inquiry whose sender died mid-send may be taken again.
-SENDING_STALE_AFTER = timedelta(minutes=5)
 
 
 def create_inquiry(
@@ -105,73 +99,25 @@ def send_inquiry_notification(inquiry_id: int) -> bool | None:
 
 
 def notify(inquiry_id: int) -> bool | None:
-    """Email the inquiry to the recipient fixed when it arrived.
-
-    True once sent; False when this attempt failed (what went wrong is
-    recorded on the inquiry, which waits for `send_pending_notifications`);
-    None when there is nothing to do: it was sent already, is spam, or another
-    sender is emailing it right now. Never sends one inquiry twice, even when
-    the worker and the retry run at once.
-    """
-    now = timezone.now()
-    if not Inquiry.objects.claim_for_sending(
-        inquiry_id, now=now, stale_after=SENDING_STALE_AFTER
-    ):
-        return None
-    inquiry = Inquiry.objects.select_related("provider").get(pk=inquiry_id)
-    try:
-        notification_email(inquiry).send()
-    except Exception as error:
-        Inquiry.objects.filter(pk=inquiry_id).update(
-            sending_since=None, last_notify_error=failure_reason(error)
-        )
-        logger.warning(
-            "Inquiry %s: email not sent (%s)", inquiry_id, type(error).__name__
-        )
-        return False
-    Inquiry.objects.filter(pk=inquiry_id).update(
-        sending_since=None, notified_at=timezone.now(), last_notify_error=""
-    )
-    return True
+    """Email the inquiry to the recipient fixed when it arrived (see
+    treatment.outbox.send_stored: True, False or None). Never sends one
+    inquiry twice, even when the worker and the retry run at once; a failed
+    one waits for `send_pending_notifications`."""
+    return send_stored(Inquiry, inquiry_id, notification_email)
 
 
-class NoStaffAddress(Exception):
-    pass
-
-
-def failure_reason(error: Exception) -> str:
-    """What went wrong, for the inquiry handlers, in words they can act on.
-    Never the error's own text, which could quote the message."""
-    if isinstance(error, NoStaffAddress):
-        return (
-            "Our staff's email address for these messages is not set up yet. "
-            "Ask the site's administrator to set it; the message is kept and "
-            "goes out once it is."
-        )
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "The mail server refused the recipient's address. Check it."
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return "The mail server refused the site's sign-in."
-    if any(isinstance(cause, TimeoutError) for cause in causes(error)):
-        return "The mail server did not answer in time. The site will try again."
-    if isinstance(error, (OSError, smtplib.SMTPException)):
-        return "The mail server could not be reached. The site will try again."
-    return "The email could not be sent. The site will try again."
-
-
-def causes(error: BaseException):
-    """The error and those it was raised from or while handling (smtplib
-    reports a server that never answers as a disconnection)."""
-    while error is not None:
-        yield error
-        error = error.__cause__ or error.__context__
+NO_STAFF_ADDRESS = (
+    "Our staff's email address for these messages is not set up yet. "
+    "Ask the site's administrator to set it; the message is kept and "
+    "goes out once it is."
+)
 
 
 def notification_email(inquiry: Inquiry) -> EmailMessage:
     """Plain text only, so anything the visitor typed stays text."""
     recipient = inquiry.recipient_email or settings.INQUIRY_STAFF_EMAIL
     if not recipient:
-        raise NoStaffAddress
+        raise NotSetUp(NO_STAFF_ADDRESS)
     # For the provider or our staff, in English whatever the visitor's
     # language; what the visitor agreed to and wrote stays as they read it.
     with override(settings.LANGUAGE_CODE):
@@ -190,12 +136,7 @@ def notification_email(inquiry: Inquiry) -> EmailMessage:
 def send_pending_notifications() -> tuple[int, int]:
     """Retry every inquiry whose email has not gone out: (sent, failed).
     Inquiries another sender is emailing at the same moment are left to it."""
-    sent = failed = 0
-    for inquiry_id in Inquiry.objects.not_notified().values_list("pk", flat=True):
-        outcome = notify(inquiry_id)
-        sent += outcome is True
-        failed += outcome is False
-    return sent, failed
+    return send_all_pending(Inquiry, notify)
 
 
 def record_inquiry_email_change(

@@ -326,7 +326,8 @@ def service_summary(provider):
             "url": provider.website,
             "status": "active",
             "wait_time": wait_time(provider),
-            "assured_date": provider.verified_on and provider.verified_on.isoformat(),
+            # The later of the provider's confirmation and our staff's check.
+            "assured_date": (day := provider.last_confirmed_on) and day.isoformat(),
             "last_modified": provider.updated_at.isoformat(),
             "organization": organization_summary(provider),
         }

@@ -3,8 +3,9 @@
 taxonomy (categories and services), providers, quality (the signs of quality
 a provider's services show), versions (the directory's version, which search's
 caches are keyed by), inquiries and reports (what visitors send), limits (what
-each client sent in the last hour), imports (SAMHSA files uploaded in admin).
-Models import no views, forms or file formats.
+each client sent in the last hour), imports (SAMHSA files uploaded in admin),
+outbox (what every stored email shares), listings (providers' confirmations and
+suggested changes). Models import no views, forms or file formats.
 """
 
 from treatment.models.imports import SamhsaImport
@@ -16,7 +17,17 @@ from treatment.models.inquiries import (
     Recipient,
 )
 from treatment.models.limits import SubmissionCount
-from treatment.models.providers import Provider, ProviderQuerySet, ProviderServices
+from treatment.models.listings import SuggestedChange, VerificationRequest
+from treatment.models.providers import (
+    CURRENT_FOR,
+    Freshness,
+    Provider,
+    ProviderQuerySet,
+    ProviderServices,
+    confirmed_since,
+    last_confirmed_on,
+    recently_confirmed_since,
+)
 from treatment.models.reports import (
     ListingReport,
     VisitorReport,
@@ -31,9 +42,11 @@ from treatment.models.versions import (
 )
 
 __all__ = [
+    "CURRENT_FOR",
     "MESSAGE_MAX_LENGTH",
     "SPANISH",
     "DirectoryVersion",
+    "Freshness",
     "Inquiry",
     "InquiryEmailChange",
     "InquiryQuerySet",
@@ -46,9 +59,14 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "SubmissionCount",
+    "SuggestedChange",
+    "VerificationRequest",
     "VisitorReport",
     "VisitorReportQuerySet",
+    "confirmed_since",
     "directory_changed",
     "directory_migrated",
+    "last_confirmed_on",
     "new_directory_version",
+    "recently_confirmed_since",
 ]

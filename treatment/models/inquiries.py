@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from treatment.models.outbox import OutboxMessage, OutboxQuerySet
 from treatment.models.providers import Provider
 from treatment.phones import us_phone_number
 
@@ -24,24 +25,10 @@ class Recipient(NamedTuple):
     email: str
 
 
-class InquiryQuerySet(models.QuerySet):
+class InquiryQuerySet(OutboxQuerySet):
     def not_notified(self):
         """Inquiries whose email has not gone out yet (spam is never sent)."""
-        return self.filter(notified_at__isnull=True).exclude(status=Inquiry.Status.SPAM)
-
-    def claim_for_sending(self, pk, *, now, stale_after):
-        """Mark this inquiry as being emailed, unless it was sent already or
-        another sender took it less than `stale_after` ago (a sender that died
-        mid-send lets go after that). One UPDATE, so on any database only one
-        of several senders gets True."""
-        free = models.Q(sending_since__isnull=True) | models.Q(
-            sending_since__lt=now - stale_after
-        )
-        return bool(
-            self.not_notified()
-            .filter(free, pk=pk)
-            .update(sending_since=now, notify_attempts=models.F("notify_attempts") + 1)
-        )
+        return super().not_notified().exclude(status=Inquiry.Status.SPAM)
 
     def past_retention(self, days):
         """Closed and spam inquiries that arrived more than `days` days ago."""
@@ -51,7 +38,7 @@ class InquiryQuerySet(models.QuerySet):
         )
 
 
-class Inquiry(models.Model):
+class Inquiry(OutboxMessage):
     """A visitor's message to a provider, or to our staff when provider is empty.
 
     Sensitive health data: only the inquiry handlers group may read it, and it is
@@ -139,22 +126,6 @@ class Inquiry(models.Model):
         blank=True, help_text="For the inquiry handlers only. Never sent to anyone."
     )
     created_at = models.DateTimeField("received", auto_now_add=True)
-    notified_at = models.DateTimeField(
-        "email sent",
-        null=True,
-        blank=True,
-        help_text="Empty means the email has not gone out yet. "
-        "The site tries again every few minutes.",
-    )
-    sending_since = models.DateTimeField(null=True, blank=True, editable=False)
-    notify_attempts = models.PositiveSmallIntegerField("email attempts", default=0)
-    last_notify_error = models.CharField(
-        "why the last try failed",
-        max_length=200,
-        blank=True,
-        help_text="What went wrong, never what the visitor wrote.",
-    )
-
     # What the visitor wrote: the form asks for these, staff only read them.
     VISITOR_FIELDS = (
         "who_needs_help",

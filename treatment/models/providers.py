@@ -1,10 +1,14 @@
 """Providers: one treatment site each, with its services and map point."""
 
 import uuid
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +18,48 @@ from treatment.models.quality import quality_signs
 from treatment.models.taxonomy import SPANISH, Service
 from treatment.models.versions import DirectoryQuerySet
 
+# How long a confirmation keeps a listing current: after this, its pages
+# say when it was last confirmed and to call before going.
+CURRENT_FOR = timedelta(days=365)
+# The search filter "Confirmed in the last 6 months".
+RECENTLY_CONFIRMED = timedelta(days=183)
+
+
+def recently_confirmed_since(today: date) -> date:
+    """The first day that counts as "in the last 6 months" on `today`."""
+    return today - RECENTLY_CONFIRMED
+
+
+def last_confirmed_on():
+    """Provider.last_confirmed_on in SQL: NULL when neither date is set (a
+    plain GREATEST is NULL on SQLite when either is)."""
+    return Greatest(
+        Coalesce("confirmed_on", "verified_on"), Coalesce("verified_on", "confirmed_on")
+    )
+
+
+def confirmed_since(day: date) -> Q:
+    """Listings confirmed by their provider or checked by our staff on or
+    after `day`: Provider.last_confirmed_on >= day, in SQL."""
+    return Q(confirmed_on__gte=day) | Q(verified_on__gte=day)
+
+
+class Freshness(NamedTuple):
+    """How current a listing is: who last confirmed it ("provider" or
+    "staff", "" for nobody), on which day, and whether that is recent
+    enough to go by (within CURRENT_FOR)."""
+
+    by: str
+    on: date | None
+    current: bool
+
 
 class ProviderQuerySet(DirectoryQuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def confirmed_since(self, day):
+        return self.filter(confirmed_since(day))
 
     def with_services(self):
         """Services in display order, category included, in one extra query."""
@@ -84,12 +126,26 @@ class Provider(models.Model):
     )
     services = models.ManyToManyField(Service, blank=True, related_name="providers")
 
+    listing_contact_email = models.EmailField(
+        "listing contact's email",
+        blank=True,
+        help_text="Who at the provider we ask to confirm this listing (a link "
+        "to check it and suggest changes). Never shown on the site.",
+    )
+
     is_published = models.BooleanField("published", default=False)
     verified_on = models.DateField(
-        "last verified",
+        "checked by our staff on",
         null=True,
         blank=True,
-        help_text="When staff last confirmed the listing with the provider.",
+        help_text="When our staff last checked the listing with the provider.",
+    )
+    confirmed_on = models.DateField(
+        "confirmed by the provider on",
+        null=True,
+        blank=True,
+        help_text="When the provider last told us the listing is right, through "
+        "the link we emailed (or when staff approved the changes they sent).",
     )
     public_id = models.UUIDField(
         default=uuid.uuid4,
@@ -115,6 +171,7 @@ class Provider(models.Model):
             models.Index(fields=["is_published", "latitude", "longitude"]),
             models.Index(fields=["is_published", "name"]),
             models.Index(fields=["verified_on"]),
+            models.Index(fields=["confirmed_on"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -144,6 +201,22 @@ class Provider(models.Model):
     @property
     def is_sample(self):
         return self.source == self.Source.SAMPLE
+
+    @property
+    def last_confirmed_on(self):
+        """The later of the provider's confirmation and our staff's check."""
+        return max(filter(None, [self.confirmed_on, self.verified_on]), default=None)
+
+    @property
+    def freshness(self) -> Freshness:
+        """Who last confirmed the listing, when, and whether that is recent
+        enough to go by: the one rule the cards, the provider page and the
+        staff screens show."""
+        day = self.last_confirmed_on
+        if day is None:
+            return Freshness("", None, current=False)
+        by = "provider" if day == self.confirmed_on else "staff"
+        return Freshness(by, day, current=timezone.localdate() - day <= CURRENT_FOR)
 
     @property
     def call_number(self):

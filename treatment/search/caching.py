@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from treatment.search.query import PER_PAGE, PastLastPage
@@ -25,10 +26,13 @@ RELEASE_PARTS = ("pyproject.toml", "portal", "facts", "treatment", "templates")
 
 def cache_version(directory_version):
     """What search's cache keys start with: the directory's version, the
-    release's and the page's language (cards and filter panels are rendered in
-    it), or None (nothing cached) before the directory's first change."""
+    release's, the day (how current each listing is, and "confirmed in the
+    last 6 months", change with it) and the page's language (cards and filter
+    panels are rendered in it), or None (nothing cached) before the
+    directory's first change."""
     return directory_version and (
-        f"{directory_version}.{release_id()}.{get_language()}"
+        f"{directory_version}.{release_id()}.{timezone.localdate():%Y%m%d}."
+        f"{get_language()}"
     )
 
 
@@ -52,8 +56,8 @@ def release_fingerprint(root):
 
 
 def cached_page(answer, filterset, number, version):
-    """(total, accepting, [(provider id, miles away or None, provider or
-    None)]) of this page of the search, from the cache while the directory's
+    """(total, accepting, confirmed, [(provider id, miles away or None,
+    provider or None)]) of this page of the search, from the cache while the directory's
     version holds. Raises PastLastPage for a page number past the last page."""
     key = (
         f"directory-page:{version}:{filterset.counts_key}:"
@@ -65,8 +69,8 @@ def cached_page(answer, filterset, number, version):
     last_page = max(1, math.ceil(answer.total / PER_PAGE))
     if number > last_page:
         raise PastLastPage(last_page)
-    found = (answer.total, answer.accepting, answer.page_rows(number))
+    found = (answer.total, answer.accepting, answer.confirmed, answer.page_rows(number))
     if version:
-        rows = [(pk, miles, None) for pk, miles, _ in found[2]]
-        cache.set(key, (*found[:2], rows), SEARCH_CACHE_SECONDS)
+        rows = [(pk, miles, None) for pk, miles, _ in found[3]]
+        cache.set(key, (*found[:3], rows), SEARCH_CACHE_SECONDS)
     return found

@@ -4,21 +4,22 @@ in SQL.
 
 Providers sit at positions 0..n-1 in the order the database sorts them by
 name (then id), so a position is also the provider's rank by name. Per
-position: id, latitude and longitude, whether accepting new patients, rank by
-most recently verified. Per service: a bitmap (numpy uint64 words) of the
+position: id, latitude and longitude, whether accepting new patients, the days
+confirmed by the provider and checked by our staff, and rank by the later of
+the two, most recent first. Per service: a bitmap (numpy uint64 words) of the
 positions that offer it. A filter is a union of bitmaps, "all of" across
 groups an intersection, a facet count an intersection's popcount; distance
 is measured only for the rows inside a bounding box, or for the results.
 The database stays the source of truth: keyword matching runs there, and its
 matches join the bitmaps (remembered per keyword while the version holds).
 
-A filter that depends on the current time (issue 15's "open now",
-"confirmed in the last 6 months") is a per-request mask over positions,
-ANDed into the candidates like `accepting` (see IndexSearch.candidates): keep
-a small array here (e.g. the day confirmed as an int, NaT as -1; or the
-weekly open intervals flattened into (position, start, end, zone) arrays)
-and compare it with "now" when the search runs; its count beside the
-checkbox is the popcount of the results AND that mask.
+A filter that depends on the current time is a per-request mask over
+positions, ANDed into the candidates like `accepting` (see
+IndexSearch.candidates): keep a small array here and compare it with "now"
+when the search runs; its count beside the checkbox is the popcount of the
+results AND that mask. "Confirmed in the last 6 months" does so with the
+days confirmed and checked (confirmed_since); "open now" could keep the
+weekly open intervals flattened into (position, start, end, zone) arrays.
 """
 
 from functools import lru_cache
@@ -39,12 +40,13 @@ class DirectoryIndex:
 
     def __init__(self, version, rows, service_ids):
         """rows: (id, latitude, longitude, accepting status, day last verified
-        or None) in name order; service_ids: {service id: provider ids}."""
+        or None, day confirmed by the provider or None) in name order;
+        service_ids: {service id: provider ids}."""
         self.version = version
         self.size = len(rows)
         self.words = (self.size + 63) // 64
-        pks, latitude, longitude, status, verified = (
-            list(zip(*rows, strict=True)) or [()] * 5
+        pks, latitude, longitude, status, verified, confirmed = (
+            list(zip(*rows, strict=True)) or [()] * 6
         )
         self.pks = np.array(pks, dtype=np.int64)
         self.latitude = np.array(latitude, dtype=np.float64)
@@ -54,8 +56,15 @@ class DirectoryIndex:
         self.cos_latitude = np.cos(self.latitude_radians)
         self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
         self.accepting = np.array(status, dtype=object) == Provider.Status.ACCEPTING
-        # Most recently verified first, never-verified last, then by name.
-        days = np.array(verified, dtype="datetime64[D]")
+        # Most recently confirmed or checked first (Provider.last_confirmed_on;
+        # NaT compares False), never last, then by name.
+        self.verified_on = np.array(verified, dtype="datetime64[D]")
+        self.confirmed_on = np.array(confirmed, dtype="datetime64[D]")
+        days = np.where(
+            np.isnat(self.confirmed_on) | (self.verified_on > self.confirmed_on),
+            self.verified_on,
+            self.confirmed_on,
+        )
         by_verified = np.lexsort(
             (np.arange(self.size), -days.astype(np.int64), np.isnat(days))
         )
@@ -69,6 +78,13 @@ class DirectoryIndex:
         for row, ids in enumerate(service_ids.values()):
             self.services[row] = self.bits(self.mask_of(ids))
         self.keywords = {}
+
+    def confirmed_since(self, day):
+        """The mask of the listings confirmed by their provider or checked by
+        our staff on or after `day` (as models.confirmed_since; NaT, never,
+        compares False)."""
+        since = np.datetime64(day, "D")
+        return (self.confirmed_on >= since) | (self.verified_on >= since)
 
     def mask_of(self, pks):
         """A bool mask of the positions of these provider ids (unknown ids,
@@ -126,8 +142,11 @@ def build_index(version):
             "latitude",
             "longitude",
             "accepting_status",
-            Cast("verified_on", CharField()),  # as text: SQLite's driver
-        )  # would parse each date, where numpy parses them all at once
+            # Dates as text: SQLite's driver would parse each date, where
+            # numpy parses them all at once.
+            Cast("verified_on", CharField()),
+            Cast("confirmed_on", CharField()),
+        )
     )
     # One row per service with its providers' ids as text: far fewer Python
     # objects than a row per pair, and numpy parses the text in C.

@@ -24,10 +24,10 @@ class IndexSearch:
 
     # The candidates: everything but the filter groups.
 
-    def candidates(self, miles, accepting=None, keywords=True):
+    def candidates(self, miles, accepting=None, keywords=True, confirmed=None):
         """The mask of providers within `miles` (None: any distance) of the
         place, if any, matching the keywords (unless told not to) and, when
-        chosen, accepting."""
+        chosen (unless told otherwise), accepting and recently confirmed."""
         index, cleaned = self.index, self.filterset.cleaned
         if self.place is None:
             mask = np.ones(index.size, dtype=bool)
@@ -41,7 +41,14 @@ class IndexSearch:
             mask &= index.mask(index.keyword_bits(cleaned["q"], matching_ids))
         if cleaned.get("accepting") if accepting is None else accepting:
             mask &= index.accepting
+        if cleaned.get("confirmed") if confirmed is None else confirmed:
+            mask &= self.recently_confirmed
         return mask
+
+    @cached_property
+    def recently_confirmed(self):
+        """The mask of "Confirmed in the last 6 months", as of this search."""
+        return self.index.confirmed_since(self.filterset.recently_confirmed_since)
 
     def in_box(self, miles):
         """(positions, miles away) of the providers inside the bounding box
@@ -99,6 +106,10 @@ class IndexSearch:
         return popcount(self.results & self.index.bits(self.index.accepting))
 
     @cached_property
+    def confirmed(self):
+        return popcount(self.results & self.index.bits(self.recently_confirmed))
+
+    @cached_property
     def counts(self):
         """{service id: how many results it would give}, for the services with
         any: each group's options counted among the results of every other
@@ -119,7 +130,7 @@ class IndexSearch:
 
     def page_rows(self, number):
         """[(provider id, miles away or None, None)] of this page, in the
-        chosen order: nearest first, by name, or most recently verified."""
+        chosen order: nearest first, by name, or most recently confirmed."""
         index, sort = self.index, self.filterset.chosen_sort
         rows = np.flatnonzero(index.mask(self.results))
         end = number * PER_PAGE
@@ -156,8 +167,8 @@ class IndexSearch:
 
     def totals_without(self):
         """[(parameter, value, label, total)] for the keywords, each choice
-        made among the filter groups and "accepting": the total were it
-        undone."""
+        made among the filter groups, "accepting" and "confirmed": the total
+        were it undone."""
         filterset, index = self.filterset, self.index
         radius, keywords = filterset.radius_miles, filterset.cleaned.get("q")
         totals = []
@@ -181,6 +192,11 @@ class IndexSearch:
             label = filterset.filters["accepting"].label
             total = popcount(self.narrowed(index.bits(anyone)))
             totals.append(("accepting", "true", label, total))
+        if filterset.cleaned.get("confirmed"):
+            anyone = self.candidates(radius, confirmed=False)
+            label = filterset.filters["confirmed"].label
+            total = popcount(self.narrowed(index.bits(anyone)))
+            totals.append(("confirmed", "recent", label, total))
         return totals
 
 

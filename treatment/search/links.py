@@ -32,6 +32,8 @@ def search_query(filterset):
             query[name] = cleaned[name]
     if cleaned.get("accepting"):
         query["accepting"] = "true"
+    if cleaned.get("confirmed"):
+        query["confirmed"] = cleaned["confirmed"]
     for group in filterset.groups:
         if cleaned.get(group.key):
             query.setlist(group.key, cleaned[group.key])
@@ -53,8 +55,9 @@ def choice_labels(filterset, name):
     cleaned = filterset.cleaned
     if name == "q":
         return [(cleaned["q"], cleaned["q"])]
-    if name == "accepting":
-        return [("true", filterset.filters["accepting"].label)]
+    if name in ("accepting", "confirmed"):
+        value = "true" if name == "accepting" else cleaned[name]
+        return [(value, filterset.filters[name].label)]
     group = filterset.group(name)
     names = {service.slug: service.local_name for service in group.services}
     if group.standalone:

@@ -9,13 +9,19 @@ from functools import cached_property, lru_cache
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import Problem, look_up_place
-from treatment.models import Provider, Service
+from treatment.models import (
+    Provider,
+    Service,
+    confirmed_since,
+    last_confirmed_on,
+    recently_confirmed_since,
+)
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
 from treatment.search.query import near, offers_any
 from treatment.search.rewrite import rewrite
@@ -33,7 +39,7 @@ RADIUS_MILES = [int(value) for value, _ in RADIUS_CHOICES if value != "any"]
 SORT_CHOICES = [
     ("distance", _("Nearest first")),
     ("name", _("Name (A to Z)")),
-    ("verified", _("Most recently verified")),
+    ("verified", _("Most recently confirmed")),
 ]
 # Shown as its own "Offers telehealth" checkbox rather than inside "Type of care",
 # where "any of" would turn "outpatient + telehealth" into "either".
@@ -185,11 +191,22 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    confirmed = django_filters.ChoiceFilter(
+        label=_("Confirmed in the last 6 months"),
+        error_messages={
+            "invalid_choice": _(
+                "We don’t know “%(value)s” as a choice for when a listing was "
+                "confirmed, so we left that filter out."
+            )
+        },
+        choices=[("recent", _("Confirmed in the last 6 months"))],
+        method="filter_confirmed",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         error_messages={
             "invalid_choice": _(
-                "Sort by nearest, name or most recently verified; "
+                "Sort by nearest, name or most recently confirmed; "
                 "“%(value)s” is not one of them."
             )
         },
@@ -236,6 +253,15 @@ class DirectoryFilter(django_filters.FilterSet):
         if value:
             return queryset.filter(accepting_status=Provider.Status.ACCEPTING)
         return queryset
+
+    def filter_confirmed(self, queryset, name, value):
+        return queryset.filter(confirmed_since(self.recently_confirmed_since))
+
+    @cached_property
+    def recently_confirmed_since(self):
+        """The first day "Confirmed in the last 6 months" counts today: read
+        once, so that every count of one search agrees."""
+        return recently_confirmed_since(timezone.localdate())
 
     def filter_group(self, queryset, name, slugs):
         if not slugs:
@@ -307,7 +333,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def chosen_filters(self):
         """The names of the filters with a choice made, in the page's order."""
         data = self.cleaned
-        names = [name for name in ("q", "accepting") if data.get(name)]
+        names = [name for name in ("q", "accepting", "confirmed") if data.get(name)]
         groups = sorted(self.groups, key=lambda group: not group.standalone)
         return names + [group.key for group in groups if data.get(group.key)]
 
@@ -331,7 +357,7 @@ class DirectoryFilter(django_filters.FilterSet):
             return queryset.order_by("distance", "name", "pk")
         if self.chosen_sort == "verified":
             return queryset.order_by(
-                F("verified_on").desc(nulls_last=True), "name", "pk"
+                last_confirmed_on().desc(nulls_last=True), "name", "pk"
             )
         return queryset.order_by("name", "pk")
 

@@ -32,6 +32,7 @@ class SearchResults:
     accepting_count: int
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
+    confirmed_count: int = 0
 
     @cached_property
     def facets(self):
@@ -49,7 +50,8 @@ class SearchResults:
     @cached_property
     def totals_without(self):
         """[(parameter, value, label, total)]: for the keywords, each filter
-        option chosen, and "accepting", the total were that one choice undone."""
+        option chosen, "accepting" and "confirmed", the total were that one
+        choice undone."""
         return self.answer.totals_without() if self.answer else []
 
     @property
@@ -135,7 +137,7 @@ def search_directory(params):
         answer = SqlSearch(filterset)
     else:
         answer = IndexSearch(directory_index(directory_version), filterset)
-    total, accepting, rows = cached_page(answer, filterset, number, version)
+    total, accepting, confirmed, rows = cached_page(answer, filterset, number, version)
     paginator = Paginator((), PER_PAGE)  # the page's rows are read above
     paginator.count = total
     cards = result_cards(rows, filterset.groups, version)
@@ -145,6 +147,7 @@ def search_directory(params):
         page=Page(cards, number, paginator),
         total=total,
         accepting_count=accepting,
+        confirmed_count=confirmed,
         notices=notices,
         version=version,
     )

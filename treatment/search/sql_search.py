@@ -7,7 +7,7 @@ from functools import cached_property
 
 from django.db.models import Count, Q, Value
 
-from treatment.models import Provider
+from treatment.models import Provider, confirmed_since
 from treatment.search.params import RADIUS_MILES
 from treatment.search.query import PER_PAGE, ProviderServices, near, offers_any
 
@@ -18,8 +18,8 @@ class SqlSearch:
 
     @cached_property
     def summary(self):
-        """{total, accepting, within_<miles>...} and {service id: count}, in
-        two queries.
+        """{total, accepting, confirmed, within_<miles>...} and {service id:
+        count}, in two queries.
 
         Each option's count applies every filter except its own group's
         choices: one GROUP BY over the results for the options of groups
@@ -31,6 +31,9 @@ class SqlSearch:
         summary = results.aggregate(
             total=Count("pk"),
             accepting=Count("pk", filter=Q(accepting_status=Provider.Status.ACCEPTING)),
+            confirmed=Count(
+                "pk", filter=confirmed_since(filterset.recently_confirmed_since)
+            ),
             **{
                 f"within_{miles}": Count("pk", filter=Q(distance__lte=miles))
                 for miles in filterset.nearer_radii
@@ -61,6 +64,10 @@ class SqlSearch:
     @property
     def accepting(self):
         return self.summary[0]["accepting"]
+
+    @property
+    def confirmed(self):
+        return self.summary[0]["confirmed"]
 
     @property
     def counts(self):
@@ -106,8 +113,8 @@ class SqlSearch:
 
     def totals_without(self):
         """[(parameter, value, label, total)] for the keywords, each choice
-        made among the filter groups and "accepting": the total were it
-        undone, in one query."""
+        made among the filter groups, "accepting" and "confirmed": the total
+        were it undone, in one query."""
         filterset = self.filterset
         undone = []
         if keywords := filterset.cleaned.get("q"):
@@ -123,6 +130,10 @@ class SqlSearch:
             label = filterset.filters["accepting"].label
             providers = filterset.filtered(exclude=["accepting"])
             undone.append(("accepting", "true", label, providers))
+        if filterset.cleaned.get("confirmed"):
+            label = filterset.filters["confirmed"].label
+            providers = filterset.filtered(exclude=["confirmed"])
+            undone.append(("confirmed", "recent", label, providers))
         totals = totals_in_one_query(
             (str(number), providers) for number, (*_, providers) in enumerate(undone)
         )

@@ -1,18 +1,25 @@
 from django.core.management.base import BaseCommand
 
 from treatment.inquiries.services import send_pending_notifications
+from treatment.listings.services import send_pending_requests
 
 
 class Command(BaseCommand):
     help = (
-        "Email every inquiry whose email has not gone out yet (for example "
-        "because the mail server was down). Run it every few minutes from cron."
+        "Email every inquiry and every request to confirm a listing whose email "
+        "has not gone out yet (for example because the mail server was down). "
+        "Run it every few minutes from cron."
     )
 
     def handle(self, *args, **options):
         sent, failed = send_pending_notifications()
         self.stdout.write(f"Sent {sent} pending inquiry email(s); {failed} failed.")
-        if failed:
+        asked, asking_failed = send_pending_requests()
+        self.stdout.write(
+            f"Sent {asked} pending request(s) to confirm a listing; "
+            f"{asking_failed} failed."
+        )
+        if failed or asking_failed:
             self.stderr.write(
                 "Failed ones stay pending; see “last email error” in admin."
             )

@@ -6,13 +6,20 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from treatment.inquiries.admin import LookupsStayInSight
 from treatment.inquiries.services import record_inquiry_email_change
 from treatment.interchange.admin import ProviderImportExportMixin
-from treatment.models import ListingReport, Provider, Service, ServiceCategory
+from treatment.models import (
+    ListingReport,
+    OpeningHours,
+    Provider,
+    Service,
+    ServiceCategory,
+)
 
 STALE_AFTER_DAYS = 180
 
@@ -118,9 +125,36 @@ class ProviderAdminForm(forms.ModelForm):
             )
 
 
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if kept and self.instance.open_24_7:
+            raise ValidationError(
+                "“Open 24 hours, 7 days a week” is ticked, so these hours would "
+                "not be used. Delete them, or untick it."
+            )
+
+
+class OpeningHoursInline(admin.TabularInline):
+    """The weekly hours, one row per interval: a day may have several."""
+
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    fields = ["weekday", "opens", "closes"]
+    extra = 0
+    verbose_name = "weekly hours"
+    verbose_name_plural = "weekly hours (in the provider's time zone)"
+
+
 @admin.register(Provider)
 class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
     form = ProviderAdminForm
+    inlines = [OpeningHoursInline]
     list_display = [
         "name",
         "city",
@@ -161,9 +195,19 @@ class ProviderAdmin(ProviderImportExportMixin, LookupsStayInSight):
                 ]
             },
         ),
+        ("Contact", {"fields": ["phone", "intake_phone", "website", "inquiry_email"]}),
         (
-            "Contact",
-            {"fields": ["phone", "intake_phone", "website", "inquiry_email", "hours"]},
+            "Hours",
+            {
+                "fields": [
+                    "open_24_7",
+                    ("walk_ins_welcome", "same_day_start"),
+                    "hours",
+                    "time_zone",
+                ],
+                "description": "Enter each day's opening hours under “Weekly "
+                "hours” below, several a day if need be.",
+            },
         ),
         ("Openings", {"fields": ["accepting_status", "accepting_status_on"]}),
         ("Services", {"fields": ["services"]}),

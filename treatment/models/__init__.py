@@ -1,11 +1,13 @@
 """The directory's models, one module each, all importable from here.
 
-taxonomy (categories and services), providers, versions (the directory's
+taxonomy (categories and services), providers, hours (providers' weekly
+opening hours), versions (the directory's
 version, which search's caches are keyed by), inquiries and reports (what
 visitors send), limits (what each client sent in the last hour), imports (SAMHSA
 files uploaded in admin). Models import no views, forms or file formats.
 """
 
+from treatment.models.hours import OpeningHours
 from treatment.models.imports import SamhsaImport
 from treatment.models.inquiries import (
     MESSAGE_MAX_LENGTH,
@@ -32,6 +34,7 @@ from treatment.models.versions import (
 __all__ = [
     "MESSAGE_MAX_LENGTH",
     "DirectoryVersion",
+    "OpeningHours",
     "Inquiry",
     "InquiryEmailChange",
     "InquiryQuerySet",

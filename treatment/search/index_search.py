@@ -24,10 +24,10 @@ class IndexSearch:
 
     # The candidates: everything but the filter groups.
 
-    def candidates(self, miles, accepting=None, keywords=True):
+    def candidates(self, miles, accepting=None, keywords=True, open_now=None):
         """The mask of providers within `miles` (None: any distance) of the
         place, if any, matching the keywords (unless told not to) and, when
-        chosen, accepting."""
+        chosen, accepting and open now."""
         index, cleaned = self.index, self.filterset.cleaned
         if self.place is None:
             mask = np.ones(index.size, dtype=bool)
@@ -41,7 +41,19 @@ class IndexSearch:
             mask &= index.mask(index.keyword_bits(cleaned["q"], matching_ids))
         if cleaned.get("accepting") if accepting is None else accepting:
             mask &= index.accepting
+        if cleaned.get("open_now") if open_now is None else open_now:
+            mask &= self.open_mask
         return mask
+
+    @cached_property
+    def open_mask(self):
+        return self.index.open_now.mask(self.filterset.now)
+
+    @cached_property
+    def time_slot(self):
+        """The stretch of time between openings and closings the search's
+        instant falls in, which keys what is cached of time-dependent counts."""
+        return self.index.open_now.slot(self.filterset.now).hex()
 
     def in_box(self, miles):
         """(positions, miles away) of the providers inside the bounding box
@@ -97,6 +109,10 @@ class IndexSearch:
     @cached_property
     def accepting(self):
         return popcount(self.results & self.index.bits(self.index.accepting))
+
+    @cached_property
+    def open_now(self):
+        return popcount(self.results & self.index.bits(self.open_mask))
 
     @cached_property
     def counts(self):
@@ -156,8 +172,8 @@ class IndexSearch:
 
     def totals_without(self):
         """[(parameter, value, label, total)] for the keywords, each choice
-        made among the filter groups and "accepting": the total were it
-        undone."""
+        made among the filter groups, "accepting" and "open now": the total
+        were it undone."""
         filterset, index = self.filterset, self.index
         radius, keywords = filterset.radius_miles, filterset.cleaned.get("q")
         totals = []
@@ -181,6 +197,11 @@ class IndexSearch:
             label = filterset.filters["accepting"].label
             total = popcount(self.narrowed(index.bits(anyone)))
             totals.append(("accepting", "true", label, total))
+        if filterset.cleaned.get("open_now"):
+            anytime = self.candidates(radius, open_now=False)
+            label = filterset.filters["open_now"].label
+            total = popcount(self.narrowed(index.bits(anytime)))
+            totals.append(("open_now", "1", label, total))
         return totals
 
 

@@ -32,6 +32,8 @@ def search_query(filterset):
             query[name] = cleaned[name]
     if cleaned.get("accepting"):
         query["accepting"] = "true"
+    if cleaned.get("open_now"):
+        query["open_now"] = "1"
     for group in filterset.groups:
         if cleaned.get(group.key):
             query.setlist(group.key, cleaned[group.key])
@@ -55,6 +57,8 @@ def choice_labels(filterset, name):
         return [(cleaned["q"], cleaned["q"])]
     if name == "accepting":
         return [("true", filterset.filters["accepting"].label)]
+    if name == "open_now":
+        return [("1", filterset.filters["open_now"].label)]
     group = filterset.group(name)
     names = {service.slug: service.name for service in group.services}
     if group.standalone:

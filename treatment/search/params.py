@@ -10,10 +10,13 @@ from functools import cached_property, lru_cache
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import Problem, look_up_place
 from treatment.models import Provider, Service
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
+from treatment.search.open_now import open_now_q
 from treatment.search.query import near, offers_any
 from treatment.search.rewrite import rewrite
 
@@ -140,6 +143,11 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
+    open_now = django_filters.BooleanFilter(
+        label=_("Open now"),
+        method="filter_open_now",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         error_messages={
@@ -158,10 +166,11 @@ class DirectoryFilter(django_filters.FilterSet):
         fields = []
         form = DirectoryForm
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, now=None, **kwargs):
         # The filters see the parameters as rewritten: the words people use
         # read as filter choices (see rewrite).
         self.rewritten = rewrite(data, self.groups)
+        self.now = now or timezone.now()  # the instant "open now" means
         super().__init__(
             None if data is None else self.rewritten.params, *args, **kwargs
         )
@@ -188,6 +197,11 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_accepting(self, queryset, name, value):
         if value:
             return queryset.filter(accepting_status=Provider.Status.ACCEPTING)
+        return queryset
+
+    def filter_open_now(self, queryset, name, value):
+        if value:
+            return queryset.filter(open_now_q(self.now))
         return queryset
 
     def filter_group(self, queryset, name, slugs):
@@ -260,7 +274,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def chosen_filters(self):
         """The names of the filters with a choice made, in the page's order."""
         data = self.cleaned
-        names = [name for name in ("q", "accepting") if data.get(name)]
+        names = [name for name in ("q", "accepting", "open_now") if data.get(name)]
         groups = sorted(self.groups, key=lambda group: not group.standalone)
         return names + [group.key for group in groups if data.get(group.key)]
 

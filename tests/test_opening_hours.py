@@ -3,6 +3,7 @@ hours in admin, the "open now" filter and the hours lines on the search page
 and the provider page, the directory's version, HSDS schedules and the
 sample directory's hours. The time logic itself: tests/test_hours.py."""
 
+import re
 from datetime import UTC, datetime, time
 
 import pytest
@@ -238,7 +239,9 @@ def directory(make_provider):
     """In Baltimore: an office open 8 to 5 on weekdays, a 24/7 residential
     program, an evening program and a clinic with no hours; and an office
     in Chicago's zone (Nashville, 600 miles away)."""
-    office = office_hours(make_provider(name="Day Office", walk_ins_welcome=True))
+    office = office_hours(
+        make_provider(name="Day Office", walk_ins_welcome=True, services=["outpatient"])
+    )
     make_provider(name="Always Open", open_24_7=True, same_day_start=True)
     add_hours(
         make_provider(name="Evening Program"),
@@ -247,7 +250,11 @@ def directory(make_provider):
     make_provider(name="No Hours Given", hours="Call for hours.")
     office_hours(
         make_provider(
-            name="Nashville Office", city="Nashville", state="TN", zip_code="37203"
+            name="Nashville Office",
+            city="Nashville",
+            state="TN",
+            zip_code="37203",
+            services=["outpatient"],
         )
     )
     return office
@@ -314,11 +321,18 @@ def test_cached_counts_follow_the_clock(directory, at, committed_client):
     """The same search, the directory unchanged: the open-now count changes
     when a provider opens or closes, though pages and panels are cached."""
     params = {"radius": "any", "open_now": "1"}
+
+    def outpatient_count():
+        html = committed_client.get("/treatment/", params).content.decode()
+        return re.search(r'Outpatient[^<]*<span class="count">\((\d+)', html)[1]
+
     at(MONDAY_MORNING)
     assert committed_client.get("/treatment/", params).context["results"].total == 2
     assert committed_client.get("/treatment/", params).context["results"].total == 2
+    assert outpatient_count() == "1"
     at(AN_HOUR_LATER)  # the Nashville office opens
     assert committed_client.get("/treatment/", params).context["results"].total == 3
+    assert outpatient_count() == "2"
     at(MONDAY_NIGHT)
     results = committed_client.get("/treatment/", params).context["results"]
     assert (results.total, results.open_now_count) == (1, 1)

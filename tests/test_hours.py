@@ -33,6 +33,9 @@ NIGHTS = week(*[(day, "22:00", "06:00") for day in range(7)])
 SPLIT = week((MON, "08:00", "12:00"), (MON, "13:00", "17:00"))
 ALWAYS = week(*[(day, "00:00", "00:00") for day in range(7)])
 SUNDAY_NIGHT = week((SUN, "20:00", "04:00"), (MON, "00:00", "09:00"))
+TWO_DAYS = week(
+    (MON, "00:00", "00:00"), (TUE, "00:00", "00:00"), (THU, "09:00", "00:00")
+)
 
 
 def eastern(text):
@@ -66,6 +69,11 @@ CASES = [
     (SPLIT, "2026-11-23T16:00", True, "Open now · until 5 p.m."),
     (SPLIT, "2026-11-24T10:00", False, "Closed today · opens 8 a.m. Monday"),
     (ALWAYS, "2026-11-23T03:00", True, "Open 24 hours"),
+    # Closing at midnight ends that day.
+    (TWO_DAYS, "2026-11-23T10:00", True, "Open now · until midnight tomorrow"),
+    (TWO_DAYS, "2026-11-24T10:00", True, "Open now · until midnight"),
+    (TWO_DAYS, "2026-11-26T10:00", True, "Open now · until midnight"),
+    (TWO_DAYS, "2026-11-22T10:00", False, "Closed today · opens midnight tomorrow"),
     (ALWAYS, "2026-11-29T23:59", True, "Open 24 hours"),
 ]
 

@@ -94,6 +94,8 @@ class WeeklyHours:
         minute = minute_of_week(now)
         for start, end in self.spans:
             if start <= minute < end:
+                if end == WEEK and self.spans[0][0] == 0:
+                    end += self.spans[0][1]  # on into Monday's first span
                 return HoursStatus(
                     is_open=True, until=self.wall(now, end), today=now.date()
                 )
@@ -109,10 +111,7 @@ class WeeklyHours:
 
     def wall(self, now, target):
         """The local wall-clock datetime (naive) of minute `target` of the
-        week of `now` (past WEEK: of the next week). A span ending at WEEK
-        runs on into Monday's first span, if that starts at midnight."""
-        if target == WEEK and self.spans[0][0] == 0:
-            target += self.spans[0][1]
+        week of `now` (past WEEK: of the next week)."""
         monday = datetime.combine(now.date(), time.min) - timedelta(days=now.weekday())
         return monday + timedelta(minutes=target)
 
@@ -143,10 +142,13 @@ class HoursStatus:
     def when(self, moment, until):
         """ "until 5 p.m.", "until 2 a.m." (in the small hours after today),
         "opens 8 a.m. tomorrow", "opens 8 a.m. Monday"."""
-        days = (moment.date() - self.today).days
-        if until and days == 1 and moment.time() <= SMALL_HOURS_END:
+        # Closing at midnight ends the day before: "until midnight Tuesday".
+        clock = moment.time()
+        day = moment - timedelta(minutes=1) if until and clock == time(0) else moment
+        days = (day.date() - self.today).days
+        if until and days == 1 and time(0) < clock <= SMALL_HOURS_END:
             days = 0
-        values = {"time": time_format(moment.time(), "P")}
+        values = {"time": time_format(clock, "P")}
         if days == 0:
             text = _("until %(time)s") if until else _("opens %(time)s")
         elif days == 1:
@@ -154,7 +156,7 @@ class HoursStatus:
                 _("until %(time)s tomorrow") if until else _("opens %(time)s tomorrow")
             )
         else:
-            values["day"] = WEEKDAYS[moment.weekday()]
+            values["day"] = WEEKDAYS[day.weekday()]
             text = _("until %(time)s %(day)s") if until else _("opens %(time)s %(day)s")
         return text % values
 

@@ -47,8 +47,8 @@ def result_cards(rows, groups, version, now):
     """[ResultCard] for a page's rows, their hours read at `now`.
 
     A card renders in a fraction of a millisecond, 20 to a page, and needs a
-    query for the services and one for the opening hours; it is kept in the
-    cache, with the provider's WeeklyHours, until the directory changes, and
+    query for its services and opening hours; it is kept in the cache, with
+    the provider's WeeklyHours, until the directory changes, and
     only the cards not found there are rendered, their providers read if the
     page came from the cache.
     """

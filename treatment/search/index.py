@@ -43,7 +43,7 @@ HOURS_ROW = -1  # the service id under which the opening hours are read
 class DirectoryIndex:
     """The published directory in arrays, as it was at `version`."""
 
-    def __init__(self, version, rows, service_ids, hours=()):
+    def __init__(self, version, rows, service_ids, hours):
         """rows: (id, latitude, longitude, accepting status, day last verified
         or None, time zone, open 24/7) in name order; service_ids: {service
         id: provider ids}; hours: (provider id, start minute, end minute) of

@@ -472,7 +472,7 @@ def schedules(provider, now=None):
     else:
         intervals = [
             (
-                f"{hours.weekday}/{hours.opens:%H:%M}/{hours.closes:%H:%M}",
+                hours.pk,
                 BYDAY[hours.weekday],
                 hours.opens,
                 hours.closes,

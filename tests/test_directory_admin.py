@@ -87,6 +87,7 @@ def test_adding_a_provider_fills_the_map_point_from_the_zip(staff_client):
             "accepting_status": "unknown",
             "source": "manual",
             "services": [s.pk for s in services],
+            **NO_HOURS,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -169,6 +170,10 @@ def test_sample_directory_loads_once_with_if_empty(capsys):
     assert "already loaded" in capsys.readouterr().out
 
 
+# The provider form's weekly hours, none of them (the inline's management form).
+NO_HOURS = {"opening_hours-TOTAL_FORMS": "0", "opening_hours-INITIAL_FORMS": "0"}
+
+
 def change_provider(staff_client, provider, **changes):
     """POST the provider's change form with its current values and these changes."""
     form = (
@@ -180,6 +185,7 @@ def change_provider(staff_client, provider, **changes):
         if name in form.fields and value is not None
     }
     data["services"] = [service.pk for service in provider.services.all()]
+    data.update(NO_HOURS)
     data.update(changes)
     response = staff_client.post(f"{CHANGELIST}{provider.pk}/change/", data)
     provider.refresh_from_db()

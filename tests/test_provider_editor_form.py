@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group, User
 
+from tests.test_directory_admin import NO_HOURS
 from treatment.models import ListingReport, Provider, Service
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,8 @@ def form_data(provider, **changes):
         "accepting_status": provider.accepting_status,
         "is_published": "on",
         "services": [s.pk for s in provider.services.all()],
+        "time_zone": provider.time_zone,
+        **NO_HOURS,
     }
     return data | changes
 

@@ -75,7 +75,13 @@ def test_the_two_staff_groups_exist_with_their_permissions():
     }
     editors = codenames("Directory editors")
     assert not any(code.endswith("_inquiry") for code in editors)
-    for model in ("provider", "service", "servicecategory", "listingreport"):
+    for model in (
+        "provider",
+        "openinghours",
+        "service",
+        "servicecategory",
+        "listingreport",
+    ):
         for action in ("add", "change", "view", "delete"):
             assert f"{action}_{model}" in editors
 

@@ -2,14 +2,17 @@
 
 Hypothesis builds small random directories (names that tie, providers in the
 same ZIP, some without a map point, some unpublished, confirmed and checked
-either side of "the last 6 months") and random searches,
-then holds IndexSearch to SqlSearch: totals, every facet count, every page in
-order with its distances, and the "what if" totals the page offers when few
-results are found. Runs on whichever database the suite runs on.
+either side of "the last 6 months", weekly opening hours in several time
+zones, past midnight and 24/7) and random searches at a random instant, then
+holds IndexSearch to SqlSearch: totals, the "confirmed" and "open now"
+counts, every facet count, every page in order with its distances, and the
+"what if" totals the page offers when few results are found; and the index's
+"open now" to each provider's own hours (treatment.hours), which the cards'
+lines read. Runs on whichever database the suite runs on.
 """
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import transaction
@@ -18,7 +21,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from treatment.models import Provider, Service, recently_confirmed_since
+from treatment.models import (
+    OpeningHours,
+    Provider,
+    Service,
+    recently_confirmed_since,
+)
 from treatment.search.index import build_index
 from treatment.search.index_search import IndexSearch
 from treatment.search.params import directory_filter, filter_groups
@@ -45,6 +53,15 @@ DAYS = st.one_of(
     st.none(),
     st.sampled_from([TODAY, SINCE, SINCE - timedelta(days=1), TODAY - timedelta(400)]),
 )
+# "" is derived from the state (Maryland: New York's zone).
+ZONES = ["", "America/Chicago", "America/Denver", "America/Phoenix", "Pacific/Honolulu"]
+TIMES = [time(0), time(6), time(8, 30), time(12), time(17), time(22), time(23, 59)]
+# Any instant of 2026, the days clocks change among them.
+INSTANTS = st.datetimes(
+    min_value=datetime(2026, 1, 1),
+    max_value=datetime(2027, 1, 1),
+    timezones=st.just(UTC),
+)
 
 providers = st.lists(
     st.fixed_dictionaries(
@@ -57,6 +74,14 @@ providers = st.lists(
             "confirmed_on": DAYS,
             "is_published": st.sampled_from([True, True, True, False]),
             "services": st.sets(st.sampled_from(ALL_SERVICES), min_size=3),
+            "time_zone": st.sampled_from(ZONES),
+            "open_24_7": st.sampled_from([False, False, False, True]),
+            "hours": st.lists(
+                st.tuples(
+                    st.integers(0, 6), st.sampled_from(TIMES), st.sampled_from(TIMES)
+                ),
+                max_size=4,
+            ),
         }
     ),
     min_size=1,
@@ -79,6 +104,8 @@ def searches(draw):
         params["confirmed"] = "recent"
     if draw(st.integers(0, 3)) == 0:
         params["q"] = draw(st.sampled_from(WORDS))
+    if draw(st.integers(0, 2)) == 0:
+        params["open_now"] = "1"
     params["sort"] = draw(st.sampled_from(["distance", "name", "verified"]))
     return params
 
@@ -90,11 +117,19 @@ def create(directory):
             slug=f"p-{number}",
             city="Somewhere",
             state="MD",
-            **{key: value for key, value in fields.items() if key != "services"},
+            **{
+                key: value
+                for key, value in fields.items()
+                if key not in ("services", "hours")
+            },
         )
         provider.use_zip_centre()
         provider.save()
         provider.services.set([ids[slug] for slug in fields["services"]])
+        OpeningHours.objects.bulk_create(
+            OpeningHours(provider=provider, weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in fields["hours"]
+        )
 
 
 def rows(answer, number):
@@ -111,19 +146,23 @@ def rows(answer, number):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(directory=providers, params=searches())
-def test_the_index_answers_as_sql_does(directory, params):
+@given(directory=providers, params=searches(), now=INSTANTS)
+def test_the_index_answers_as_sql_does(directory, params, now):
     with transaction.atomic():
         create(directory)
         filterset = directory_filter(filter_groups())(
-            params, queryset=Provider.objects.published()
+            params, queryset=Provider.objects.published(), now=now
         )
         sql = SqlSearch(filterset)
         index = IndexSearch(build_index("test"), filterset)
 
+        published = Provider.objects.published().prefetch_related("opening_hours")
+        open_by_hours = {p.pk for p in published if p.weekly_hours().is_open(now)}
+        assert set(index.index.pks[index.open_mask].tolist()) == open_by_hours
         assert index.total == sql.total
         assert index.accepting == sql.accepting
         assert index.confirmed == sql.confirmed
+        assert index.open_now == sql.open_now
         assert index.counts == sql.counts
         for number in range(1, max(1, math.ceil(sql.total / PER_PAGE)) + 1):
             assert rows(index, number) == rows(sql, number)

@@ -7,6 +7,7 @@ listings are)."""
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -19,7 +20,7 @@ from treatment.listings.admin import (
     ProviderListingsMixin,
     WaitingForReviewFilter,
 )
-from treatment.models import Provider, Service, ServiceCategory
+from treatment.models import OpeningHours, Provider, Service, ServiceCategory
 
 
 class ServiceInline(admin.TabularInline):
@@ -176,12 +177,51 @@ class ProviderAdminForm(forms.ModelForm):
             )
 
 
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if kept and self.instance.open_24_7:
+            raise ValidationError(
+                "“Open 24 hours, 7 days a week” is ticked, so these hours would "
+                "not be used. Delete them, or untick it."
+            )
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """The browser's own time picker: admin's clock and its note on the time
+    difference from the server would mislead, as hours are in the provider's
+    own time zone."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class OpeningHoursInline(admin.StackedInline):
+    """The weekly hours, one row per interval: a day may have several."""
+
+    model = OpeningHours
+    formfield_overrides = {models.TimeField: {"widget": TimeOfDayInput}}
+    formset = OpeningHoursFormSet
+    fields = [("weekday", "opens", "closes")]  # one line a row
+    extra = 0
+    verbose_name = "weekly hours"
+    verbose_name_plural = "weekly hours (in the provider's time zone)"
+
+
 @admin.register(Provider)
 class ProviderAdmin(
     ProviderImportExportMixin, ProviderListingsMixin, LookupsStayInSight
 ):
     form = ProviderAdminForm
     formfield_overrides = {models.DateField: {"widget": DateOnlyInput}}
+    inlines = [OpeningHoursInline]
     list_display = [
         "name",
         "place",
@@ -233,8 +273,20 @@ class ProviderAdmin(
                     "website",
                     "inquiry_email",
                     "listing_contact_email",
-                    "hours",
                 ]
+            },
+        ),
+        (
+            "Hours",
+            {
+                "fields": [
+                    "open_24_7",
+                    ("walk_ins_welcome", "same_day_start"),
+                    "hours",
+                    "time_zone",
+                ],
+                "description": "Enter each day's opening hours under “Weekly "
+                "hours” below, several a day if need be.",
             },
         ),
         ("Openings", {"fields": ["accepting_status", "accepting_status_on"]}),

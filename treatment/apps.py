@@ -12,6 +12,7 @@ class TreatmentConfig(AppConfig):
         saves and deletes by these signals, bulk writes (and the services
         links, which the related manager writes in bulk) by their QuerySet."""
         from treatment.models import (
+            OpeningHours,
             Provider,
             Service,
             ServiceCategory,
@@ -19,7 +20,7 @@ class TreatmentConfig(AppConfig):
             directory_migrated,
         )
 
-        for model in (ServiceCategory, Service, Provider):
+        for model in (ServiceCategory, Service, Provider, OpeningHours):
             post_save.connect(directory_changed, sender=model)
             post_delete.connect(directory_changed, sender=model)
         post_migrate.connect(directory_migrated, sender=self)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import zipcodes
 
@@ -72,6 +73,45 @@ US_STATES = {
     "PR": "Puerto Rico",
     "VI": "U.S. Virgin Islands",
 }
+
+# The time zones of the ZIP codes of US_STATES in the zipcodes package (a
+# test holds this to it): the zones a provider can be in.
+US_TIME_ZONES = (
+    "America/Adak",
+    "America/Anchorage",
+    "America/Boise",
+    "America/Chicago",
+    "America/Denver",
+    "America/Detroit",
+    "America/Indiana/Indianapolis",
+    "America/Indiana/Knox",
+    "America/Indiana/Marengo",
+    "America/Indiana/Petersburg",
+    "America/Indiana/Tell_City",
+    "America/Indiana/Vevay",
+    "America/Indiana/Vincennes",
+    "America/Indiana/Winamac",
+    "America/Juneau",
+    "America/Kentucky/Louisville",
+    "America/Kentucky/Monticello",
+    "America/Los_Angeles",
+    "America/Menominee",
+    "America/Metlakatla",
+    "America/New_York",
+    "America/Nome",
+    "America/North_Dakota/Beulah",
+    "America/North_Dakota/Center",
+    "America/North_Dakota/New_Salem",
+    "America/Phoenix",
+    "America/Puerto_Rico",
+    "America/Sitka",
+    "America/St_Thomas",
+    "America/Yakutat",
+    "Pacific/Guam",
+    "Pacific/Honolulu",
+    "Pacific/Pago_Pago",
+    "Pacific/Saipan",
+)
 
 # Place names are compared by a key: ASCII, lower case, punctuation gone and
 # "St."/"Ft."/"Mt." spelled out, so that "ST. LOUIS" and "Saint Louis" meet.
@@ -149,6 +189,8 @@ class Gazetteer:
     by_zip: dict  # {ZIP code: Place}
     unmapped_zips: set  # ZIP codes zipcodes knows without a map point
     by_name: dict  # {name key: [(state, City)], largest first}
+    state_zones: dict  # {state: the time zone most of its ZIP codes have}
+    other_zones: dict  # {ZIP code: (state, zone)} where not its state's main zone
 
 
 def name_key(text):
@@ -167,8 +209,11 @@ def _gazetteer():
     apart, so that their ZIP codes are known but never placed at 0,0."""
     by_zip, unmapped, points, zip_counts = {}, set(), {}, Counter()
     keys = {}  # each city's name key, worked out once
+    zones = {}  # {state: {zone: [ZIP codes]}}
     for row in zipcodes.list_all():
         state, zip_code = row["state"], row["zip_code"]
+        if _is_zone(row["timezone"]):
+            zones.setdefault(state, {}).setdefault(row["timezone"], []).append(zip_code)
         latitude, longitude = float(row["lat"]), float(row["long"])
         if latitude == 0 and longitude == 0:
             unmapped.add(zip_code)
@@ -199,7 +244,25 @@ def _gazetteer():
         by_name.setdefault(key[0], []).append((key[1], city))
     for cities in by_name.values():
         cities.sort(key=lambda pair: -pair[1].zip_count)
-    return Gazetteer(by_zip, unmapped, by_name)
+    state_zones, other_zones = {}, {}
+    for state, zips_by_zone in zones.items():
+        main = max(zips_by_zone, key=lambda zone: len(zips_by_zone[zone]))
+        state_zones[state] = main
+        for zone, zips in zips_by_zone.items():
+            if zone != main:
+                other_zones.update(dict.fromkeys(zips, (state, zone)))
+    return Gazetteer(by_zip, unmapped, by_name, state_zones, other_zones)
+
+
+@cache
+def _is_zone(name):
+    """Whether zipcodes' time zone name is one the system knows ("" and a
+    few misspelt rows are not)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 @cache
@@ -216,6 +279,24 @@ def _state_keys():
 def zip_centroid(zip_code):
     """The Place of a 5-digit ZIP code, or None."""
     return _gazetteer().by_zip.get((zip_code or "")[:5])
+
+
+def time_zone(state, zip_code):
+    """The IANA time zone of a place in `state` with this ZIP code, or "".
+
+    Most states lie in one zone. In those with two or more (TN, KY, IN, FL,
+    TX, ND, SD, NE, KS, OR, ID, MI, AK and AZ, where the Navajo Nation keeps
+    daylight saving time) the ZIP code's own zone is used, from the zipcodes
+    package's record of it; when the ZIP code is unknown, has no zone, or is
+    in another state, the zone most of the state's ZIP codes are in (Central
+    for Tennessee and Texas, Eastern for Kentucky and Florida...).
+    Kept small: only the ZIP codes outside their state's main zone are
+    remembered."""
+    gazetteer = _gazetteer()
+    other = gazetteer.other_zones.get((zip_code or "")[:5])
+    if other and other[0] == state:
+        return other[1]
+    return gazetteer.state_zones.get(state, "")
 
 
 def resolve_place(text):

@@ -5,7 +5,7 @@ Every listing is marked as sample data (source "sample") and uses fictional
 """
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import cache
 
 import zipcodes
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from treatment.geo import bounding_box
-from treatment.models import Provider, Service
+from treatment.models import OpeningHours, Provider, Service
 
 METRO_ZIPS = [
     "21201",
@@ -266,9 +266,64 @@ def metro_zips():
     return metros
 
 
+WEEKDAYS = range(5)
+# Each kind's weeks: (chance, open 24/7, [(days, opens, closes)]), the rest
+# with no hours at all; then the chances of "walk-ins welcome" and "same-day
+# start". Methadone clinics open early, counselling runs into the evening.
+SAMPLE_HOURS = {
+    "otp": (
+        [
+            (0.7, False, [(WEEKDAYS, "05:30", "14:00"), ([5], "07:00", "11:00")]),
+            (0.2, False, [(WEEKDAYS, "06:00", "12:00"), (WEEKDAYS, "16:00", "19:00")]),
+        ],
+        0.5,
+        0.4,
+    ),
+    "office": (
+        [
+            (0.5, False, [(WEEKDAYS, "08:00", "17:00")]),
+            (0.3, False, [(WEEKDAYS, "08:30", "12:00"), (WEEKDAYS, "13:00", "17:30")]),
+        ],
+        0.1,
+        0.2,
+    ),
+    "residential": ([(0.8, True, [])], 0.2, 0.3),
+    "hospital": ([(1.0, True, [])], 0.6, 0.5),
+    "program": (
+        [
+            (0.4, False, [(WEEKDAYS, "17:00", "21:00"), ([5], "10:00", "14:00")]),
+            (0.4, False, [(WEEKDAYS, "09:00", "17:00"), ([1, 3], "18:00", "21:00")]),
+        ],
+        0.3,
+        0.1,
+    ),
+}
+
+
+def sample_hours(kind, rng):
+    """(open 24/7, walk-ins welcome, same-day start, [(weekday, opens,
+    closes)]) for a provider of this kind."""
+    weeks, walk_ins, same_day = SAMPLE_HOURS[kind]
+    draw, always, intervals = rng.random(), False, []
+    for chance, week_always, week in weeks:
+        if draw < chance:
+            always = week_always
+            intervals = [
+                (day, time.fromisoformat(opens), time.fromisoformat(closes))
+                for days, opens, closes in week
+                for day in days
+            ]
+            break
+        draw -= chance
+    return always, rng.random() < walk_ins, rng.random() < same_day, intervals
+
+
 def sample_providers(count, seed):
-    """Yield (Provider, [service slugs]) pairs, the same for the same seed."""
+    """Yield (Provider, [service slugs], [(weekday, opens, closes)]), the
+    same for the same seed."""
     rng = random.Random(seed)  # noqa: S311 (reproducible fiction, not secrets)
+    # The hours draw from their own generator, so the listings stay as they were.
+    hours_rng = random.Random(f"hours-{seed}")  # noqa: S311
     today = timezone.localdate()
     metros = metro_zips()
     kinds = list(KIND_WEIGHTS)
@@ -286,6 +341,7 @@ def sample_providers(count, seed):
             services.add(rng.choice(OTHER_LANGUAGES))
         status = rng.choices(list(STATUS_WEIGHTS), weights=STATUS_WEIGHTS.values())[0]
         verified = rng.random() < 0.85
+        always, walk_ins, same_day, intervals = sample_hours(kind, hours_rng)
         provider = Provider(
             name=name,
             slug=f"sample-{slugify(name)}-{seed}-{number}"[:220],
@@ -303,7 +359,10 @@ def sample_providers(count, seed):
             location_is_approximate=True,
             phone=phone,
             intake_phone=phone if rng.random() < 0.7 else "",
-            hours="Monday to Friday, 8 a.m. to 5 p.m.",
+            hours="Closed on public holidays." if intervals else "",
+            open_24_7=always,
+            walk_ins_welcome=walk_ins,
+            same_day_start=same_day,
             accepting_status=status,
             accepting_status_on=(
                 None
@@ -317,7 +376,7 @@ def sample_providers(count, seed):
             source=Provider.Source.SAMPLE,
             source_id=f"{seed}-{number}",
         )
-        yield provider, sorted(services)
+        yield provider, sorted(services), intervals
 
 
 STREETS = [
@@ -352,8 +411,8 @@ def generate_sample_directory(count, seed, batch_size=2000):
     batch = []
     generated = sample_providers(count, seed)
     with transaction.atomic():
-        for provider, slugs in generated:
-            batch.append((provider, slugs))
+        for provider, slugs, intervals in generated:
+            batch.append((provider, slugs, intervals))
             if len(batch) == batch_size:
                 created += _save_batch(batch, service_ids, ProviderServices)
                 batch = []
@@ -363,13 +422,21 @@ def generate_sample_directory(count, seed, batch_size=2000):
 
 
 def _save_batch(batch, service_ids, through):
-    providers = Provider.objects.bulk_create([provider for provider, _ in batch])
+    providers = Provider.objects.bulk_create([provider for provider, *_ in batch])
     through.objects.bulk_create(
         [
             through(provider_id=provider.pk, service_id=service_ids[slug])
-            for provider, (_, slugs) in zip(providers, batch, strict=True)
+            for provider, (_, slugs, _) in zip(providers, batch, strict=True)
             for slug in slugs
             if slug in service_ids
+        ],
+        batch_size=10000,
+    )
+    OpeningHours.objects.bulk_create(
+        [
+            OpeningHours(provider=provider, weekday=day, opens=opens, closes=closes)
+            for provider, (*_, intervals) in zip(providers, batch, strict=True)
+            for day, opens, closes in intervals
         ],
         batch_size=10000,
     )

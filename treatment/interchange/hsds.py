@@ -14,6 +14,7 @@ import re
 import uuid
 from datetime import UTC, datetime, time
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.http import JsonResponse
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from treatment.geo import bounding_box, zip_centroid
 from treatment.models import Provider, Service
+from treatment.models.providers import DEFAULT_TIME_ZONE
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
 from treatment.search.query import MilesFrom, offers_any
 
@@ -102,6 +104,7 @@ def service_detail(request, item_id):
     provider = published_provider("service", item_id)
     return service_summary(provider) | {
         "phones": phones(provider),
+        "schedules": schedules(provider),
         "attributes": attributes(provider),
         "service_at_locations": [
             service_at_location_ids(provider) | {"location": location_full(provider)}
@@ -122,7 +125,10 @@ def organization_detail(request, item_id):
     return organization_summary(provider) | {
         "phones": phones(provider),
         "locations": [location_full(provider)],
-        "services": [service | {"attributes": attributes(provider)}],
+        "services": [
+            service
+            | {"attributes": attributes(provider), "schedules": schedules(provider)}
+        ],
     }
 
 
@@ -137,7 +143,8 @@ def service_at_location_detail(request, item_id):
     return service_at_location_ids(provider) | {
         "phones": phones(provider),
         "location": location_full(provider),
-        "service": service_summary(provider) | {"attributes": attributes(provider)},
+        "service": service_summary(provider)
+        | {"attributes": attributes(provider), "schedules": schedules(provider)},
     }
 
 
@@ -145,7 +152,8 @@ def service_at_location_detail(request, item_id):
 
 
 def published_provider(kind, item_id):
-    """The published provider whose `kind` id this is, services prefetched."""
+    """The published provider whose `kind` id this is, services and opening
+    hours prefetched."""
     try:
         wanted = uuid.UUID(item_id)
     except ValueError:
@@ -154,7 +162,10 @@ def published_provider(kind, item_id):
         ) from None
     public_id = uuid.UUID(int=wanted.int ^ kind_mask(kind))
     provider = (
-        Provider.objects.published().with_services().filter(public_id=public_id)
+        Provider.objects.published()
+        .with_services()
+        .prefetch_related("opening_hours")
+        .filter(public_id=public_id)
     ).first()
     if provider is None:
         raise NotFound(f"There is no published {kind.replace('_', ' ')} {wanted}.")
@@ -429,4 +440,59 @@ def attributes(provider):
             },
         }
         for service in provider.services.all()
+    ]
+
+
+BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def schedules(provider, now=None):
+    """The provider's weekly opening hours as HSDS schedules: one a weekday
+    interval (closing before opening: the next day), or one for 24/7. HSDS
+    gives times a UTC offset, not a zone: the offset is the one in effect
+    in the provider's zone at the time of the request, and the notes name
+    the zone, whose clock the hours follow all year."""
+    zone = provider.time_zone or DEFAULT_TIME_ZONE
+    offset = (now or timezone.now()).astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds()) // 60
+    suffix = (
+        f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
+    )
+    common = {
+        "service_id": kind_id("service", provider),
+        "freq": "WEEKLY",
+        "interval": 1,
+        "timezone": minutes / 60,
+        "notes": f"Local time in the {zone} time zone, daylight saving time "
+        "included; the UTC offset given is today's.",
+    }
+    if provider.open_24_7:
+        intervals = [
+            ("24-7", ",".join(BYDAY), time(0), time(0), "Open 24 hours, 7 days a week")
+        ]
+    else:
+        intervals = [
+            (
+                hours.pk,
+                BYDAY[hours.weekday],
+                hours.opens,
+                hours.closes,
+                f"{hours.get_weekday_display()}, {hours.opens:%H:%M} to "
+                f"{hours.closes:%H:%M}",
+            )
+            for hours in provider.opening_hours.all()
+        ]
+    return [
+        common
+        | {
+            "id": hsds_id("schedule", f"{provider.public_id}/{key}"),
+            "byday": byday,
+            "opens_at": f"{opens:%H:%M}{suffix}",
+            # HSDS's sign of a whole day: 00:00 to 23:59.
+            "closes_at": "23:59" + suffix
+            if opens == closes == time(0)
+            else f"{closes:%H:%M}{suffix}",
+            "description": text,
+        }
+        for key, byday, opens, closes, text in intervals
     ]

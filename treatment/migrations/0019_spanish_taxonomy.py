@@ -244,7 +244,7 @@ def fill_spanish(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("treatment", "0017_listings_confirmed_by_providers"),
+        ("treatment", "0018_opening_hours"),
     ]
 
     operations = [

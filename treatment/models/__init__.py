@@ -1,13 +1,15 @@
 """The directory's models, one module each, all importable from here.
 
-taxonomy (categories and services), providers, quality (the signs of quality
-a provider's services show), versions (the directory's version, which search's
-caches are keyed by), inquiries and reports (what visitors send), limits (what
-each client sent in the last hour), imports (SAMHSA files uploaded in admin),
-outbox (what every stored email shares), listings (providers' confirmations and
-suggested changes). Models import no views, forms or file formats.
+taxonomy (categories and services), providers, hours (providers' weekly
+opening hours), quality (the signs of quality a provider's services show),
+versions (the directory's version, which search's caches are keyed by),
+inquiries and reports (what visitors send), limits (what each client sent in
+the last hour), imports (SAMHSA files uploaded in admin), outbox (what every
+stored email shares), listings (providers' confirmations and suggested
+changes). Models import no views, forms or file formats.
 """
 
+from treatment.models.hours import OpeningHours
 from treatment.models.imports import SamhsaImport
 from treatment.models.inquiries import (
     MESSAGE_MAX_LENGTH,
@@ -47,6 +49,7 @@ __all__ = [
     "SPANISH",
     "DirectoryVersion",
     "Freshness",
+    "OpeningHours",
     "Inquiry",
     "InquiryEmailChange",
     "InquiryQuerySet",

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from treatment.geo import US_STATES, zip_centroid
+from treatment.geo import US_STATES, US_TIME_ZONES, time_zone, zip_centroid
+from treatment.hours import ALWAYS, WeeklyHours
 from treatment.models.links import validate_web_url
 from treatment.models.quality import quality_signs
 from treatment.models.taxonomy import SPANISH, Service
@@ -54,7 +55,27 @@ class Freshness(NamedTuple):
     current: bool
 
 
+# For a provider without a time zone (one only staff could blank).
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
 class ProviderQuerySet(DirectoryQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk writes skip save(): give new providers their time zone here."""
+        objs = list(objs)
+        for provider in objs:
+            provider.derive_time_zone()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        """And move the time zone of providers whose state or ZIP code changed."""
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        if {"state", "zip_code"} & set(fields):
+            moved = [provider for provider in objs if provider.derive_time_zone()]
+            super().bulk_update(moved, ["time_zone"], *args, **kwargs)
+        return updated
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -113,7 +134,30 @@ class Provider(models.Model):
         "A change applies to new messages only: messages already received keep "
         "the address they arrived with, and the inquiry handlers are told.",
     )
-    hours = models.TextField(blank=True)
+    hours = models.TextField(
+        "hours note",
+        blank=True,
+        help_text="What the weekly hours below can't say, such as “Closed on "
+        "holidays” or “Dosing until 11 a.m.”. Shown as written.",
+    )
+    open_24_7 = models.BooleanField(
+        "open 24 hours, 7 days a week",
+        default=False,
+        help_text="Tick this instead of entering weekly hours.",
+    )
+    walk_ins_welcome = models.BooleanField(
+        default=False, help_text="People can come without an appointment."
+    )
+    same_day_start = models.BooleanField(
+        default=False, help_text="Treatment can start the day someone comes."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        choices=[(zone, zone) for zone in US_TIME_ZONES],
+        help_text="Set from the state and ZIP code when they change. Correct it "
+        "here if it is wrong.",
+    )
 
     accepting_status = models.CharField(
         "new patients", max_length=20, choices=Status, default=Status.UNKNOWN
@@ -184,8 +228,49 @@ class Provider(models.Model):
     def __str__(self):
         return f"{self.name} ({self.city}, {self.state})"
 
+    def save(self, *args, **kwargs):
+        self.derive_time_zone()
+        super().save(*args, **kwargs)
+        self._loaded_place = (self.state, self.zip_code, self.time_zone)
+
     def get_absolute_url(self):
         return reverse("treatment:provider-detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        provider = super().from_db(db, field_names, values, *args, **kwargs)
+        loaded = provider.__dict__
+        provider._loaded_place = tuple(
+            loaded.get(name) for name in ("state", "zip_code", "time_zone")
+        )
+        return provider
+
+    def derive_time_zone(self):
+        """Set the time zone from the state and ZIP code (see
+        treatment.geo.time_zone) when it is blank, or when they changed since
+        the provider was read and it did not: a zone staff corrected stays
+        until the place changes. True when it was set."""
+        state, zip_code, loaded_zone = getattr(self, "_loaded_place", (None,) * 3)
+        moved = (state, zip_code) != (self.state, self.zip_code)
+        if "time_zone" in self.__dict__:  # not deferred
+            needed = not self.time_zone or (moved and self.time_zone == loaded_zone)
+        else:
+            needed = moved
+        if needed:
+            self.time_zone = time_zone(self.state, self.zip_code)
+        return needed
+
+    def weekly_hours(self, spans=None):
+        """The provider's WeeklyHours, from `spans` ((start, end) minutes of
+        the week) or else its opening hours (prefetch them for many)."""
+        if self.open_24_7:
+            spans = ALWAYS
+        elif spans is None:
+            spans = [
+                (interval.start_minute, interval.end_minute)
+                for interval in self.opening_hours.all()
+            ]
+        return WeeklyHours.of(self.time_zone or DEFAULT_TIME_ZONE, spans)
 
     def use_zip_centre(self):
         """Put the map point at the ZIP code's centre, marked approximate.

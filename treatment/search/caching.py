@@ -56,12 +56,13 @@ def release_fingerprint(root):
 
 
 def cached_page(answer, filterset, number, version):
-    """(total, accepting, confirmed, [(provider id, miles away or None,
-    provider or None)]) of this page of the search, from the cache while the directory's
-    version holds. Raises PastLastPage for a page number past the last page."""
+    """(total, accepting, confirmed, open now, [(provider id, miles away or
+    None, provider or None)]) of this page of the search, from the cache while
+    the directory's version holds and no provider opens or closes. Raises
+    PastLastPage for a page number past the last page."""
     key = (
         f"directory-page:{version}:{filterset.counts_key}:"
-        f"{filterset.chosen_sort}:{number}"
+        f"{filterset.chosen_sort}:{number}:{answer.time_slot}"
     )
     found = cache.get(key) if version else None
     if found is not None:
@@ -69,8 +70,14 @@ def cached_page(answer, filterset, number, version):
     last_page = max(1, math.ceil(answer.total / PER_PAGE))
     if number > last_page:
         raise PastLastPage(last_page)
-    found = (answer.total, answer.accepting, answer.confirmed, answer.page_rows(number))
+    found = (
+        answer.total,
+        answer.accepting,
+        answer.confirmed,
+        answer.open_now,
+        answer.page_rows(number),
+    )
     if version:
-        rows = [(pk, miles, None) for pk, miles, _ in found[3]]
-        cache.set(key, (*found[:3], rows), SEARCH_CACHE_SECONDS)
+        rows = [(pk, miles, None) for pk, miles, _ in found[-1]]
+        cache.set(key, (*found[:-1], rows), SEARCH_CACHE_SECONDS)
     return found

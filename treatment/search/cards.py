@@ -2,13 +2,16 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
+from django.db.models import IntegerField, Value
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from treatment.models import SPANISH, Provider
+from treatment.hours import WeeklyHours
+from treatment.models import SPANISH, OpeningHours, Provider
 from treatment.search.caching import SEARCH_CACHE_SECONDS
 from treatment.search.query import ProviderServices
 
@@ -21,11 +24,19 @@ CARD_END = mark_safe("<!-- end of card -->")
 @dataclass
 class ResultCard:
     """One result: its card's HTML, which holds the same for every search,
-    either side of the distance, which is this search's own."""
+    either side of the distance and the opening hours' line, which are this
+    search's own (the hours, kept with the card, read at the search's now)."""
 
     before_distance: str
     after_distance: str
+    hours: WeeklyHours
     distance: float | None
+    now: datetime
+
+    @property
+    def hours_status(self):
+        """The HoursStatus at the search's instant, or None without hours."""
+        return self.hours.status(self.now)
 
     @property
     def miles(self):
@@ -35,13 +46,14 @@ class ResultCard:
         return gettext("Less than 0.1")
 
 
-def result_cards(rows, groups, version):
-    """[ResultCard] for a page's rows.
+def result_cards(rows, groups, version, now):
+    """[ResultCard] for a page's rows, their hours read at `now`.
 
     A card renders in a fraction of a millisecond, 20 to a page, and needs a
-    query for the services; it is kept in the cache until the directory
-    changes, and only the cards not found there are rendered, their providers
-    read if the page came from the cache.
+    query for its services and opening hours; it is kept in the cache, with
+    the provider's WeeklyHours, until the directory changes, and
+    only the cards not found there are rendered, their providers read if the
+    page came from the cache.
     """
     keys = {pk: f"directory-card:{version}:{pk}" for pk, _, _ in rows}
     found = cache.get_many(keys.values()) if version else {}
@@ -52,10 +64,10 @@ def result_cards(rows, groups, version):
     if missing:
         providers = [provider for provider in missing.values() if provider]
         rendered = {
-            keys[provider.pk]: card
+            keys[provider.pk]: (*card, provider.week)
             for provider, card in zip(
                 providers,
-                render_cards(with_service_lists(providers, groups)),
+                render_cards(with_card_data(providers, groups)),
                 strict=True,
             )
         }
@@ -65,7 +77,7 @@ def result_cards(rows, groups, version):
     # A provider deleted since its page was cached has no card; its deletion
     # gave the directory a new version, so the next search will not show it.
     return [
-        ResultCard(*found[keys[pk]], distance=distance)
+        ResultCard(*found[keys[pk]], distance=distance, now=now)
         for pk, distance, _ in rows
         if keys[pk] in found
     ]
@@ -83,12 +95,13 @@ def render_cards(providers):
     ]
 
 
-def with_service_lists(providers, groups):
-    """Set each provider's main_services (care, medications), payment_services
-    and speaks_spanish.
+def with_card_data(providers, groups):
+    """Set each provider's main_services (care, medications),
+    payment_services, speaks_spanish and week (its WeeklyHours).
 
-    One query of ids, then the taxonomy's own service objects, in display order:
-    a prefetch would build a service and a category object for every row.
+    One query, of service ids and opening hours' spans together, then the
+    taxonomy's own service objects, in display order: a prefetch would build
+    a service and a category object for every row.
     """
     taxonomy = sorted(
         (service for group in groups for service in group.services),
@@ -97,15 +110,28 @@ def with_service_lists(providers, groups):
     main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
     payment = [s for s in taxonomy if s.category.slug == "payment"]
     spanish = {s.pk for s in taxonomy if s.slug == SPANISH}
-    offered = defaultdict(set)
-    pairs = ProviderServices.objects.filter(
-        provider_id__in=[provider.pk for provider in providers]
-    ).values_list("provider_id", "service_id")
-    for provider_id, service_id in pairs:
-        offered[provider_id].add(service_id)
+    ids = [provider.pk for provider in providers]
+    nothing = Value(None, output_field=IntegerField())
+    offered = (
+        ProviderServices.objects.filter(provider_id__in=ids)
+        .order_by()
+        .values_list("provider_id", "service_id", nothing, nothing)
+    )
+    hours = (
+        OpeningHours.objects.filter(provider_id__in=ids)
+        .order_by()
+        .values_list("provider_id", nothing, "start_minute", "end_minute")
+    )
+    services, spans = defaultdict(set), defaultdict(list)
+    for provider_id, service_id, start, end in offered.union(hours, all=True):
+        if service_id is None:
+            spans[provider_id].append((start, end))
+        else:
+            services[provider_id].add(service_id)
     for provider in providers:
-        ids = offered[provider.pk]
+        ids = services[provider.pk]
         provider.main_services = [s for s in main if s.pk in ids]
         provider.payment_services = [s for s in payment if s.pk in ids]
         provider.speaks_spanish = bool(spanish & ids)
+        provider.week = provider.weekly_hours(spans[provider.pk])
     return providers

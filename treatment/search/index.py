@@ -15,11 +15,12 @@ matches join the bitmaps (remembered per keyword while the version holds).
 
 A filter that depends on the current time is a per-request mask over
 positions, ANDed into the candidates like `accepting` (see
-IndexSearch.candidates): keep a small array here and compare it with "now"
-when the search runs; its count beside the checkbox is the popcount of the
-results AND that mask. "Confirmed in the last 6 months" does so with the
-days confirmed and checked (confirmed_since); "open now" could keep the
-weekly open intervals flattened into (position, start, end, zone) arrays.
+IndexSearch.candidates): a small array here compared with "now" when the
+search runs; its count beside the checkbox is the popcount of the results AND
+that mask. "Confirmed in the last 6 months" does so with the days confirmed
+and checked (confirmed_since); "open now" with the published providers'
+weekly open spans by time zone (open_now.OpenNowIndex), compared with the
+search's instant (filterset.now).
 """
 
 from functools import lru_cache
@@ -27,26 +28,30 @@ from functools import lru_cache
 import numpy as np
 from django.db import connection
 from django.db.models import CharField, StringAgg, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 
-from treatment.models import Provider
+from treatment.models import OpeningHours, Provider
+from treatment.search.open_now import OpenNowIndex
 from treatment.search.query import ProviderServices
 
 KEYWORDS_REMEMBERED = 128  # each one a bitmap: n / 8 bytes
+HOURS_ROW = -1  # the service id under which the opening hours are read
 
 
 class DirectoryIndex:
     """The published directory in arrays, as it was at `version`."""
 
-    def __init__(self, version, rows, service_ids):
+    def __init__(self, version, rows, service_ids, hours):
         """rows: (id, latitude, longitude, accepting status, day last verified
-        or None, day confirmed by the provider or None) in name order;
-        service_ids: {service id: provider ids}."""
+        or None, day confirmed by the provider or None, time zone, open 24/7)
+        in name order; service_ids: {service id: provider ids}; hours:
+        (provider id, start minute, end minute) of each opening hours
+        interval, as an (n, 3) array."""
         self.version = version
         self.size = len(rows)
         self.words = (self.size + 63) // 64
-        pks, latitude, longitude, status, verified, confirmed = (
-            list(zip(*rows, strict=True)) or [()] * 6
+        pks, latitude, longitude, status, verified, confirmed, zones, always = (
+            list(zip(*rows, strict=True)) or [()] * 8
         )
         self.pks = np.array(pks, dtype=np.int64)
         self.latitude = np.array(latitude, dtype=np.float64)
@@ -78,6 +83,12 @@ class DirectoryIndex:
         for row, ids in enumerate(service_ids.values()):
             self.services[row] = self.bits(self.mask_of(ids))
         self.keywords = {}
+        hours = np.asarray(hours, dtype=np.int64).reshape(-1, 3)
+        self.open_now = OpenNowIndex(
+            zones,
+            np.array(always, dtype=bool),
+            (self.position_of[hours[:, 0]], hours[:, 1], hours[:, 2]),
+        )
 
     def confirmed_since(self, day):
         """The mask of the listings confirmed by their provider or checked by
@@ -146,6 +157,8 @@ def build_index(version):
             # numpy parses them all at once.
             Cast("verified_on", CharField()),
             Cast("confirmed_on", CharField()),
+            "time_zone",
+            "open_24_7",
         )
     )
     # One row per service with its providers' ids as text: far fewer Python
@@ -156,11 +169,39 @@ def build_index(version):
         .annotate(ids=StringAgg(Cast("provider_id", CharField()), Value(",")))
         .values_list("service_id", "ids")
     )
-    service_ids = {
-        service_id: np.fromstring(ids, dtype=np.int64, sep=",")
-        for service_id, ids in raw_rows(offered)
-    }
-    return DirectoryIndex(version, raw_rows(providers), service_ids)
+    # And, in the same query, one row of every opening hours interval of the
+    # published providers as "provider id,start,end,...", under HOURS_ROW.
+    hours = (
+        OpeningHours.objects.filter(provider__is_published=True)
+        .order_by()
+        .values(row=Value(HOURS_ROW))
+        .annotate(
+            spans=StringAgg(
+                Concat(
+                    *as_text("provider_id", Value(","), "start_minute"),
+                    *as_text(Value(","), "end_minute"),
+                    output_field=CharField(),
+                ),
+                Value(","),
+            )
+        )
+        .values_list("row", "spans")
+    )
+    service_ids, spans = {}, ""
+    for service_id, ids in raw_rows(offered.union(hours, all=True)):
+        if service_id == HOURS_ROW:
+            spans = ids or ""
+        else:
+            service_ids[service_id] = np.fromstring(ids, dtype=np.int64, sep=",")
+    hours = np.fromstring(spans, dtype=np.int64, sep=",").reshape(-1, 3)
+    return DirectoryIndex(version, raw_rows(providers), service_ids, hours)
+
+
+def as_text(*parts):
+    """Fields as text, for Concat on every database."""
+    return [
+        Cast(part, CharField()) if isinstance(part, str) else part for part in parts
+    ]
 
 
 def raw_rows(queryset):

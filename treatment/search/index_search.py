@@ -24,10 +24,13 @@ class IndexSearch:
 
     # The candidates: everything but the filter groups.
 
-    def candidates(self, miles, accepting=None, keywords=True, confirmed=None):
+    def candidates(
+        self, miles, accepting=None, keywords=True, confirmed=None, open_now=None
+    ):
         """The mask of providers within `miles` (None: any distance) of the
         place, if any, matching the keywords (unless told not to) and, when
-        chosen (unless told otherwise), accepting and recently confirmed."""
+        chosen (unless told otherwise), accepting, recently confirmed and
+        open now."""
         index, cleaned = self.index, self.filterset.cleaned
         if self.place is None:
             mask = np.ones(index.size, dtype=bool)
@@ -43,12 +46,24 @@ class IndexSearch:
             mask &= index.accepting
         if cleaned.get("confirmed") if confirmed is None else confirmed:
             mask &= self.recently_confirmed
+        if cleaned.get("open_now") if open_now is None else open_now:
+            mask &= self.open_mask
         return mask
 
     @cached_property
     def recently_confirmed(self):
         """The mask of "Confirmed in the last 6 months", as of this search."""
         return self.index.confirmed_since(self.filterset.recently_confirmed_since)
+
+    @cached_property
+    def open_mask(self):
+        return self.index.open_now.mask(self.filterset.now)
+
+    @cached_property
+    def time_slot(self):
+        """The stretch of time between openings and closings the search's
+        instant falls in, which keys what is cached of time-dependent counts."""
+        return self.index.open_now.slot(self.filterset.now).hex()
 
     def in_box(self, miles):
         """(positions, miles away) of the providers inside the bounding box
@@ -110,6 +125,10 @@ class IndexSearch:
         return popcount(self.results & self.index.bits(self.recently_confirmed))
 
     @cached_property
+    def open_now(self):
+        return popcount(self.results & self.index.bits(self.open_mask))
+
+    @cached_property
     def counts(self):
         """{service id: how many results it would give}, for the services with
         any: each group's options counted among the results of every other
@@ -167,8 +186,8 @@ class IndexSearch:
 
     def totals_without(self):
         """[(parameter, value, label, total)] for the keywords, each choice
-        made among the filter groups, "accepting" and "confirmed": the total
-        were it undone."""
+        made among the filter groups, "accepting", "confirmed" and "open now":
+        the total were it undone."""
         filterset, index = self.filterset, self.index
         radius, keywords = filterset.radius_miles, filterset.cleaned.get("q")
         totals = []
@@ -197,6 +216,11 @@ class IndexSearch:
             label = filterset.filters["confirmed"].label
             total = popcount(self.narrowed(index.bits(anyone)))
             totals.append(("confirmed", "recent", label, total))
+        if filterset.cleaned.get("open_now"):
+            anytime = self.candidates(radius, open_now=False)
+            label = filterset.filters["open_now"].label
+            total = popcount(self.narrowed(index.bits(anytime)))
+            totals.append(("open_now", "1", label, total))
         return totals
 
 

@@ -34,6 +34,8 @@ def search_query(filterset):
         query["accepting"] = "true"
     if cleaned.get("confirmed"):
         query["confirmed"] = cleaned["confirmed"]
+    if cleaned.get("open_now"):
+        query["open_now"] = "1"
     for group in filterset.groups:
         if cleaned.get(group.key):
             query.setlist(group.key, cleaned[group.key])
@@ -55,8 +57,8 @@ def choice_labels(filterset, name):
     cleaned = filterset.cleaned
     if name == "q":
         return [(cleaned["q"], cleaned["q"])]
-    if name in ("accepting", "confirmed"):
-        value = "true" if name == "accepting" else cleaned[name]
+    if name in ("accepting", "confirmed", "open_now"):
+        value = {"accepting": "true", "open_now": "1"}.get(name) or cleaned[name]
         return [(value, filterset.filters[name].label)]
     group = filterset.group(name)
     names = {service.slug: service.local_name for service in group.services}

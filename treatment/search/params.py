@@ -23,6 +23,7 @@ from treatment.models import (
     recently_confirmed_since,
 )
 from treatment.search.keywords import MAX_QUERY_LENGTH, PROVIDER_FIELDS, every_word
+from treatment.search.open_now import open_now_q
 from treatment.search.query import near, offers_any
 from treatment.search.rewrite import rewrite
 
@@ -202,6 +203,11 @@ class DirectoryFilter(django_filters.FilterSet):
         choices=[("recent", _("Confirmed in the last 6 months"))],
         method="filter_confirmed",
     )
+    open_now = django_filters.BooleanFilter(
+        label=_("Open now"),
+        method="filter_open_now",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         error_messages={
@@ -222,10 +228,11 @@ class DirectoryFilter(django_filters.FilterSet):
         fields = []
         form = DirectoryForm
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, now=None, **kwargs):
         # The filters see the parameters as rewritten: the words people use
         # read as filter choices (see rewrite).
         self.rewritten = rewrite(data, self.groups)
+        self.now = now or timezone.now()  # the instant "open now" means
         super().__init__(
             None if data is None else self.rewritten.params, *args, **kwargs
         )
@@ -262,6 +269,11 @@ class DirectoryFilter(django_filters.FilterSet):
         """The first day "Confirmed in the last 6 months" counts today: read
         once, so that every count of one search agrees."""
         return recently_confirmed_since(timezone.localdate())
+
+    def filter_open_now(self, queryset, name, value):
+        if value:
+            return queryset.filter(open_now_q(self.now))
+        return queryset
 
     def filter_group(self, queryset, name, slugs):
         if not slugs:
@@ -333,7 +345,11 @@ class DirectoryFilter(django_filters.FilterSet):
     def chosen_filters(self):
         """The names of the filters with a choice made, in the page's order."""
         data = self.cleaned
-        names = [name for name in ("q", "accepting", "confirmed") if data.get(name)]
+        names = [
+            name
+            for name in ("q", "accepting", "confirmed", "open_now")
+            if data.get(name)
+        ]
         groups = sorted(self.groups, key=lambda group: not group.standalone)
         return names + [group.key for group in groups if data.get(group.key)]
 

@@ -30,6 +30,7 @@ class SearchResults:
     page: object
     total: int
     accepting_count: int
+    open_now_count: int
     notices: list
     version: str | None  # the directory's, which keys the page's cached parts
     confirmed_count: int = 0
@@ -58,6 +59,14 @@ class SearchResults:
     def cache_seconds(self):
         """How long cached parts may be kept: not at all without a version."""
         return SEARCH_CACHE_SECONDS if self.version else 0
+
+    @property
+    def facets_time_key(self):
+        """What else the cached filter panel's counts depend on: with "open
+        now" chosen, the stretch of time until a provider opens or closes."""
+        if self.answer and self.filterset.cleaned.get("open_now"):
+            return self.answer.time_slot
+        return ""
 
     @property
     def place_problem(self):
@@ -100,8 +109,10 @@ class SearchResults:
         ]
 
 
-def search_directory(params):
-    """Everything the search page shows for these GET parameters.
+def search_directory(params, now=None):
+    """Everything the search page shows for these GET parameters, at `now`
+    (an aware datetime; by default the present), the instant "open now"
+    and the cards' opening hours are read at.
 
     Raises PastLastPage for a page number past the last page.
     """
@@ -110,7 +121,7 @@ def search_directory(params):
         filterset_class = directory_filter(filter_groups())
     else:
         filterset_class = cached_directory_filter(directory_version)
-    filterset = filterset_class(params, queryset=Provider.objects.published())
+    filterset = filterset_class(params, queryset=Provider.objects.published(), now=now)
     version = cache_version(directory_version)
     notices = [
         message
@@ -129,6 +140,7 @@ def search_directory(params):
             page=Page([], 1, Paginator((), PER_PAGE)),
             total=0,
             accepting_count=0,
+            open_now_count=0,
             notices=notices,
             version=version,
         )
@@ -137,10 +149,12 @@ def search_directory(params):
         answer = SqlSearch(filterset)
     else:
         answer = IndexSearch(directory_index(directory_version), filterset)
-    total, accepting, confirmed, rows = cached_page(answer, filterset, number, version)
+    total, accepting, confirmed, open_now, rows = cached_page(
+        answer, filterset, number, version
+    )
     paginator = Paginator((), PER_PAGE)  # the page's rows are read above
     paginator.count = total
-    cards = result_cards(rows, filterset.groups, version)
+    cards = result_cards(rows, filterset.groups, version, filterset.now)
     return SearchResults(
         filterset=filterset,
         answer=answer,
@@ -148,6 +162,7 @@ def search_directory(params):
         total=total,
         accepting_count=accepting,
         confirmed_count=confirmed,
+        open_now_count=open_now,
         notices=notices,
         version=version,
     )

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.db.models import Count, Q, Value
 
 from treatment.models import Provider, confirmed_since
+from treatment.search.open_now import open_now_q
 from treatment.search.params import RADIUS_MILES
 from treatment.search.query import PER_PAGE, ProviderServices, near, offers_any
 
@@ -18,8 +19,8 @@ class SqlSearch:
 
     @cached_property
     def summary(self):
-        """{total, accepting, confirmed, within_<miles>...} and {service id:
-        count}, in two queries.
+        """{total, accepting, confirmed, open_now, within_<miles>...} and
+        {service id: count}, in two queries (and one for the time zones in use).
 
         Each option's count applies every filter except its own group's
         choices: one GROUP BY over the results for the options of groups
@@ -34,6 +35,7 @@ class SqlSearch:
             confirmed=Count(
                 "pk", filter=confirmed_since(filterset.recently_confirmed_since)
             ),
+            open_now=Count("pk", filter=open_now_q(filterset.now)),
             **{
                 f"within_{miles}": Count("pk", filter=Q(distance__lte=miles))
                 for miles in filterset.nearer_radii
@@ -68,6 +70,14 @@ class SqlSearch:
     @property
     def confirmed(self):
         return self.summary[0]["confirmed"]
+
+    @property
+    def open_now(self):
+        return self.summary[0]["open_now"]
+
+    # Nothing of this path is cached (it runs without a directory version),
+    # so no stretch of time between openings and closings need key it.
+    time_slot = ""
 
     @property
     def counts(self):
@@ -113,8 +123,8 @@ class SqlSearch:
 
     def totals_without(self):
         """[(parameter, value, label, total)] for the keywords, each choice
-        made among the filter groups, "accepting" and "confirmed": the total
-        were it undone, in one query."""
+        made among the filter groups, "accepting", "confirmed" and "open now":
+        the total were it undone, in one query."""
         filterset = self.filterset
         undone = []
         if keywords := filterset.cleaned.get("q"):
@@ -134,6 +144,10 @@ class SqlSearch:
             label = filterset.filters["confirmed"].label
             providers = filterset.filtered(exclude=["confirmed"])
             undone.append(("confirmed", "recent", label, providers))
+        if filterset.cleaned.get("open_now"):
+            label = filterset.filters["open_now"].label
+            providers = filterset.filtered(exclude=["open_now"])
+            undone.append(("open_now", "1", label, providers))
         totals = totals_in_one_query(
             (str(number), providers) for number, (*_, providers) in enumerate(undone)
         )

@@ -1,0 +1,100 @@
+"""The "open now" filter: the providers open at an instant, by their weekly
+opening hours (treatment.models.OpeningHours) in each one's own time zone.
+
+Two ways, held equal by the search property test: a Q for the plain SQL path,
+and OpenNowIndex, the directory index's arrays of the week's open spans,
+compared with the instant as a mask. Both read each zone's local minute of
+the week at the instant; a span (start, end) of minutes of the week is open
+at minute m when start <= m < end, or, for one running past the week's end
+(Sunday night into Monday), start <= m + WEEK < end.
+"""
+
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
+
+from treatment.geo import US_TIME_ZONES
+from treatment.hours import WEEK, minute_of_week
+from treatment.models import OpeningHours
+from treatment.models.providers import DEFAULT_TIME_ZONE
+
+
+def local_minute(zone, moment):
+    return minute_of_week(moment.astimezone(ZoneInfo(zone or DEFAULT_TIME_ZONE)))
+
+
+def open_now_q(moment):
+    """A Q of the providers open at `moment` (a provider's zone is one of
+    US_TIME_ZONES; a blank one is DEFAULT_TIME_ZONE)."""
+    spans = Q()
+    for zone in US_TIME_ZONES:
+        minute = local_minute(zone, moment)
+        zones = [zone, ""] if zone == DEFAULT_TIME_ZONE else [zone]
+        spans |= Q(provider__time_zone__in=zones) & (
+            Q(start_minute__lte=minute, end_minute__gt=minute)
+            | Q(start_minute__lte=minute + WEEK, end_minute__gt=minute + WEEK)
+        )
+    hours = OpeningHours.objects.filter(spans, provider=OuterRef("pk"))
+    return Q(open_24_7=True) | Exists(hours)
+
+
+class OpenNowIndex:
+    """The published directory's open spans, by time zone, as arrays.
+
+    Per zone: the spans' positions, starts and ends (minutes of the week,
+    those past the week's end split at it; 24/7 providers one span of the
+    whole week), and the week's minutes where any of them opens or closes.
+    Between two such minutes in every zone nothing opens or closes, so the
+    mask is the same: `slot(moment)` names that stretch, keys the cache and
+    keeps the last mask.
+    """
+
+    def __init__(self, zones, always, spans):
+        """zones: each position's time zone name; always: a bool array, open
+        24/7; spans: (position, start, end) arrays from the opening hours."""
+        positions, starts, ends = spans
+        late = ends > WEEK  # past the week's end: its tail starts the week
+        positions = np.concatenate([positions, positions[late], np.flatnonzero(always)])
+        starts = np.concatenate(
+            [starts, np.zeros(late.sum() + always.sum(), dtype=np.int64)]
+        )
+        ends = np.concatenate(
+            [np.minimum(ends, WEEK), ends[late] - WEEK, np.full(always.sum(), WEEK)]
+        )
+        names = np.array([zone or DEFAULT_TIME_ZONE for zone in zones], dtype=object)
+        span_zones = names[positions] if len(positions) else np.array([], dtype=object)
+        self.size = len(zones)
+        self.zones = {}
+        for zone in sorted(set(span_zones)):
+            here = span_zones == zone
+            self.zones[zone] = (
+                positions[here].astype(np.int32),
+                starts[here].astype(np.int16),
+                ends[here].astype(np.int16),
+                np.unique(np.concatenate([starts[here], ends[here]])),
+            )
+        self.last = (None, None)
+
+    def slot(self, moment):
+        """Which stretch of the week between openings and closings `moment`
+        falls in, in every zone: bytes, the same all through the stretch."""
+        return np.array(
+            [
+                np.searchsorted(changes, local_minute(zone, moment), side="right")
+                for zone, (*_, changes) in self.zones.items()
+            ],
+            dtype=np.int32,
+        ).tobytes()
+
+    def mask(self, moment):
+        """The bool mask of the positions open at `moment`."""
+        slot = self.slot(moment)
+        if self.last[0] == slot:
+            return self.last[1]
+        mask = np.zeros(self.size, dtype=bool)
+        for zone, (positions, starts, ends, _) in self.zones.items():
+            minute = local_minute(zone, moment)
+            mask[positions[(starts <= minute) & (ends > minute)]] = True
+        self.last = (slot, mask)
+        return mask

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from facts.models import ErrorReport
 from treatment.inquiries.forms import TOO_LONG, VisitorForm
@@ -17,13 +18,15 @@ def readable(text):
 
 class SiteSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the facts pages",
+        label=_("Search the facts pages"),
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={
-            "required": "Type a word or two to search for, such as “methadone”.",
-            "max_length": "That search is too long. Please use a few words "
-            f"(at most {MAX_QUERY_LENGTH} letters).",
+            "required": _("Type a word or two to search for, such as “methadone”."),
+            "max_length": _(
+                "That search is too long. Please use a few words "
+                "(at most %(limit_value)d letters)."
+            ),
         },
     )
 
@@ -82,21 +85,23 @@ class MedicalReviewForm(forms.Form):
 
 class ErrorReportForm(VisitorForm):
     details = forms.CharField(
-        label="What is wrong on this page?",
+        label=_("What is wrong on this page?"),
         max_length=MESSAGE_MAX_LENGTH,
-        help_text="Copy the words that are wrong if you can, and tell us what they "
-        "should say. Please don't write anything about your own health.",
+        help_text=_(
+            "Copy the words that are wrong if you can, and tell us what they "
+            "should say. Please don't write anything about your own health."
+        ),
         error_messages={
-            "required": "Tell us what is wrong, so we can check it.",
+            "required": _("Tell us what is wrong, so we can check it."),
             "max_length": TOO_LONG,
         },
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     evidence = forms.CharField(
-        label="Where did you read something different? (optional)",
+        label=_("Where did you read something different? (optional)"),
         required=False,
         max_length=500,
-        help_text="A link or the name of a source, such as a CDC or FDA page.",
+        help_text=_("A link or the name of a source, such as a CDC or FDA page."),
         error_messages={"max_length": TOO_LONG},
     )
 

@@ -1,7 +1,10 @@
 """The facts pages in facts/articles/, loaded on every release.
 
 Each file is TOML front matter between `+++` lines, then the page's Markdown; the
-file's name without `.md` is the page's address. `manage.py load_articles` runs
+file's name without `.md` is the page's address. English pages are in
+facts/articles/, Spanish ones in facts/articles/es/ (at /es/facts/<address>/),
+each naming the English page it is the Spanish of with `english = "<address>"`.
+Addresses are unique across both languages. `manage.py load_articles` runs
 this on every release, and `migrate` runs it too, so a new database has pages.
 
 What wins when a page was also edited in admin: the file, unless staff have
@@ -33,7 +36,9 @@ from treatment.models import Service
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 REQUIRED_KEYS = {"title", "summary", "section", "order"}
-OPTIONAL_KEYS = {"related_services", "sources_checked", "sources"}
+OPTIONAL_KEYS = {"related_services", "sources_checked", "sources", "english"}
+# The folder of each language's pages, inside the folder of the English ones.
+LANGUAGE_FOLDERS = {Article.Language.ENGLISH: ".", Article.Language.SPANISH: "es"}
 SOURCE_KEYS = ("title", "publisher", "url", "date")
 
 
@@ -54,6 +59,8 @@ class PageContent:
     services: tuple[str, ...]  # service slugs, sorted
     sources: tuple[tuple[str, str, str, str], ...]  # (title, publisher, url, date)
     is_published: bool = True
+    language: str = Article.Language.ENGLISH
+    english: str = ""  # a Spanish page's English page's address
 
     @classmethod
     def of_article(cls, article):
@@ -71,10 +78,18 @@ class PageContent:
                 for source in article.sources.all()
             ),
             is_published=article.is_published,
+            language=article.language,
+            english=article.english.slug if article.english else "",
         )
 
     def fingerprint(self):
-        data = json.dumps(asdict(self), default=str, sort_keys=True)
+        data = asdict(self)
+        # The language fields count only when set, so that the English pages
+        # loaded before they existed keep their fingerprints.
+        for name in ("language", "english"):
+            if data[name] == getattr(PageContent, name):
+                del data[name]
+        data = json.dumps(data, default=str, sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()
 
     def article_fields(self):
@@ -86,6 +101,7 @@ class PageContent:
             "order": self.order,
             "sources_checked": self.sources_checked,
             "is_published": self.is_published,
+            "language": self.language,
         }
 
 
@@ -123,7 +139,7 @@ class LoadReport:
         ]
 
 
-def read_article_file(path: Path) -> PageContent:
+def read_article_file(path: Path, language=Article.Language.ENGLISH) -> PageContent:
     """A page from its file; ArticleFileError says what is wrong with it."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -161,6 +177,8 @@ def read_article_file(path: Path) -> PageContent:
             sources_checked=checked_date(meta.get("sources_checked")),
             services=service_slugs(meta.get("related_services", [])),
             sources=tuple(source_row(source) for source in meta.get("sources", [])),
+            language=language,
+            english=english_address(meta, language),
         )
         validate(path.stem, content)
     except (TypeError, ValueError) as error:
@@ -178,6 +196,14 @@ def text_value(meta, key):
     if not isinstance(meta[key], str):
         raise TypeError(f"`{key}` must be text in quotes.")
     return meta[key].strip()
+
+
+def english_address(meta, language):
+    if "english" not in meta:
+        return ""
+    if language == Article.Language.ENGLISH:
+        raise ValueError("`english` is only for pages in other languages.")
+    return text_value(meta, "english")
 
 
 def whole_number(value):
@@ -230,22 +256,43 @@ def validate(slug, content):
         )
 
 
+def article_paths(directory: Path):
+    """[(path, language)] of every page's file, English first."""
+    return [
+        (path, language)
+        for language, folder in LANGUAGE_FOLDERS.items()
+        for path in sorted((directory / folder).glob("*.md"))
+    ]
+
+
 def read_article_files(directory: Path) -> dict[str, PageContent]:
     """Every page in the directory, by address; ArticleFileError lists all problems."""
-    paths = sorted(directory.glob("*.md"))
+    paths = article_paths(directory)
     if not paths:
         # Rather than unpublish every page because the files went missing.
         raise ArticleFileError(f"No .md files in {directory}.")
     pages, problems = {}, []
-    for path in paths:
+    for path, language in paths:
+        if path.stem in pages:
+            problems.append(
+                f"{path.name}: another file has this address already; addresses "
+                "are unique across languages."
+            )
+            continue
         try:
-            pages[path.stem] = read_article_file(path)
+            pages[path.stem] = read_article_file(path, language)
         except ArticleFileError as error:
             problems.append(str(error))
     known = set(Service.objects.values_list("slug", flat=True))
+    english = {slug for slug, page in pages.items() if page.language == "en"}
     for slug, page in pages.items():
         if unknown := sorted(set(page.services) - known):
             problems.append(f"{slug}.md: unknown related_services {unknown}.")
+        if page.english and page.english not in english:
+            problems.append(
+                f"{slug}.md: `english` names {page.english}, which is no English "
+                "page's address."
+            )
     if problems:
         raise ArticleFileError("\n".join(problems))
     return pages
@@ -263,11 +310,11 @@ def load_articles(directory: Path = ARTICLES_DIR, *, file_wins=()) -> LoadReport
     with transaction.atomic():
         articles = {
             article.slug: article
-            for article in Article.objects.prefetch_related(
+            for article in Article.objects.select_related("english").prefetch_related(
                 "sources", "related_services"
             )
         }
-        for slug, page in pages.items():
+        for slug, page in pages.items():  # English first: see article_paths()
             article = articles.get(slug)
             if article is None:
                 save_page(Article(slug=slug), page)
@@ -302,6 +349,11 @@ def edited_since_loaded(article, current: PageContent) -> bool:
 def save_page(article, page: PageContent):
     for name, value in page.article_fields().items():
         setattr(article, name, value)
+    article.english = (
+        Article.objects.get(slug=page.english, language=Article.Language.ENGLISH)
+        if page.english
+        else None
+    )
     article.from_files = True
     article.loaded_fingerprint = page.fingerprint()
     article.save()

@@ -13,12 +13,16 @@ from django.db.models.functions import Length, Lower, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from facts.rendering import render_markdown
 from treatment.models import MESSAGE_MAX_LENGTH, Service, VisitorReport
 from treatment.models.links import validate_web_url
 from treatment.search import TELEHEALTH
 from treatment.search.keywords import every_term, search_terms
+
+TEXT_SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -34,7 +38,7 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
-    def search(self, words):
+    def search(self, words, language="en"):
         """Articles matching the words, best first.
 
         Each word, or what it means (a brand name its medicine, "rehab"
@@ -49,15 +53,18 @@ class ArticleQuerySet(models.QuerySet):
             return matches.annotate(
                 score=place_score(terms), times=times_in_body(terms)
             ).order_by("-score", "-times", "title")
+        # PostgreSQL's stemming for the pages' language ("medicamentos" finds
+        # "medicamento" on the Spanish pages).
+        config = TEXT_SEARCH_CONFIGS.get(language, "english")
         vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
         )
         query = reduce(
             and_,
             (
-                reduce(or_, (SearchQuery(term, config="english") for term in any_of))
+                reduce(or_, (SearchQuery(term, config=config) for term in any_of))
                 for any_of in terms
             ),
         )
@@ -116,13 +123,16 @@ def sha256(text):
 
 
 SECTION_DESCRIPTIONS = {
-    "help": "What to do in an overdose, and where to call or text for help today.",
-    "helping": "For family and friends: how to talk about it, how to help, and "
-    "how to look after yourself.",
-    "treatment": "The kinds of care and medicine that work, and how to choose a "
-    "good program.",
-    "living": "Recovery, your rights, and caring for your body and mind.",
-    "heroin": "What heroin and other opioids do, and the risks of using them.",
+    "help": _("What to do in an overdose, and where to call or text for help today."),
+    "helping": _(
+        "For family and friends: how to talk about it, how to help, and "
+        "how to look after yourself."
+    ),
+    "treatment": _(
+        "The kinds of care and medicine that work, and how to choose a good program."
+    ),
+    "living": _("Recovery, your rights, and caring for your body and mind."),
+    "heroin": _("What heroin and other opioids do, and the risks of using them."),
 }
 
 
@@ -130,11 +140,15 @@ class Article(models.Model):
     class Section(models.TextChoices):
         # The facts index lists the sections in this order: the most urgent
         # first, then what a family member looks for.
-        HELP = "help", "Overdose and getting help now"
-        HELPING = "helping", "Helping someone"
-        TREATMENT = "treatment", "Treatment"
-        LIVING = "living", "Recovery and health"
-        HEROIN = "heroin", "Heroin and its effects"
+        HELP = "help", _("Overdose and getting help now")
+        HELPING = "helping", _("Helping someone")
+        TREATMENT = "treatment", _("Treatment")
+        LIVING = "living", _("Recovery and health")
+        HEROIN = "heroin", _("Heroin and its effects")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -170,6 +184,23 @@ class Article(models.Model):
         blank=True,
         help_text="The day someone last made sure that the sources below still "
         "say what this page says. Shown on the page.",
+    )
+    language = models.CharField(
+        max_length=2,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text="English pages are at /facts/..., Spanish ones at /es/facts/...",
+    )
+    english = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        limit_choices_to={"language": "en"},
+        verbose_name="English version",
+        help_text="For a Spanish page: the English page it is the Spanish of. "
+        "The language link of each page opens the other.",
     )
     is_published = models.BooleanField("published", default=False)
     updated_at = models.DateTimeField("last updated", auto_now=True)
@@ -212,7 +243,24 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("facts:article", args=[self.slug])
+        """The page's address on the site of its own language."""
+        with override(self.language):
+            return reverse("facts:article", args=[self.slug])
+
+    def spanish_version(self):
+        """The published Spanish page of an English page, or None."""
+        if self.language == self.Language.SPANISH:
+            return self
+        return self.translations.filter(
+            is_published=True, language=self.Language.SPANISH
+        ).first()
+
+    def english_version(self):
+        """The published English page of a Spanish page (itself if English)."""
+        if self.language == self.Language.ENGLISH:
+            return self
+        english = self.english
+        return english if english and english.is_published else None
 
     def text_hash(self):
         """A fingerprint of what readers read: the title, summary and text."""

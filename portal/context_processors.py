@@ -1,16 +1,25 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
+from portal.languages import alternates
+
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "PAGE_URL": page_url(request)}
+    origin = site_origin(request)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_ORIGIN": origin,
+        "PAGE_URL": f"{origin}{request.path}" if origin else "",
+        # A view that knows better (a facts page) passes its own.
+        "language_links": alternates(request),
+    }
 
 
-def page_url(request):
-    """This page's address without its query string, for the canonical link;
+def site_origin(request):
+    """This site's scheme and host, for absolute links (canonical, hreflang);
     "" when the Host header names no site we serve (the 400 page for that
     request must still render)."""
     try:
-        return f"{request.scheme}://{request.get_host()}{request.path}"
+        return f"{request.scheme}://{request.get_host()}"
     except DisallowedHost:
         return ""

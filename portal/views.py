@@ -6,6 +6,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from treatment.models import Service
@@ -24,13 +25,21 @@ def privacy(request):
     return render(
         request,
         "portal/privacy.html",
-        {"retention_days": settings.INQUIRY_RETENTION_DAYS},
+        {
+            "retention_days": settings.INQUIRY_RETENTION_DAYS,
+            "LANGUAGE_COOKIE_NAME": settings.LANGUAGE_COOKIE_NAME,
+        },
     )
 
 
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    text = f"User-agent: *\nDisallow: /admin/\n\nSitemap: {sitemap_url}\n"
+    # /language/ only sets the language cookie: each page's own address in
+    # both languages is in the sitemap.
+    text = (
+        "User-agent: *\nDisallow: /admin/\nDisallow: /language/\n\n"
+        f"Sitemap: {sitemap_url}\n"
+    )
     return HttpResponse(text, content_type="text/plain")
 
 
@@ -83,8 +92,8 @@ def bad_request(request, exception=None):
     return error_page(
         request,
         400,
-        "Something in that request was not right",
-        "Please go back and try again.",
+        _("Something in that request was not right"),
+        _("Please go back and try again."),
     )
 
 
@@ -92,8 +101,8 @@ def permission_denied(request, exception=None):
     return error_page(
         request,
         403,
-        "You can't open this page",
-        "You may need to sign in, or the page is for staff only.",
+        _("You can't open this page"),
+        _("You may need to sign in, or the page is for staff only."),
     )
 
 
@@ -101,8 +110,8 @@ def page_not_found(request, exception=None):
     return error_page(
         request,
         404,
-        "We couldn't find that page",
-        "It may have moved, or the link may be wrong.",
+        _("We couldn't find that page"),
+        _("It may have moved, or the link may be wrong."),
     )
 
 
@@ -112,9 +121,11 @@ def server_error(request):
     return error_page(
         request,
         500,
-        "Something went wrong on our side",
-        "Please try again in a minute. If you need help now, call one of the "
-        "numbers at the top of this page.",
+        _("Something went wrong on our side"),
+        _(
+            "Please try again in a minute. If you need help now, call one of the "
+            "numbers at the top of this page."
+        ),
     )
 
 
@@ -134,18 +145,22 @@ def database_unavailable(request):
         response = error_page(
             request,
             503,
-            "Your message was not saved",
-            "We can't reach our database for a moment, so nothing you sent "
-            "was saved and nobody will receive it.",
+            _("Your message was not saved"),
+            _(
+                "We can't reach our database for a moment, so nothing you sent "
+                "was saved and nobody will receive it."
+            ),
             not_saved=True,
         )
     else:
         response = error_page(
             request,
             503,
-            "This page is unavailable for a moment",
-            "We can't reach our directory right now. Please try again in a "
-            "minute or two.",
+            _("This page is unavailable for a moment"),
+            _(
+                "We can't reach our directory right now. Please try again in a "
+                "minute or two."
+            ),
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -155,7 +170,9 @@ def csrf_failure(request, reason=""):
     return error_page(
         request,
         403,
-        "Your form expired",
-        "For your safety, forms expire. Please go back, reload the page and "
-        "send it again.",
+        _("Your form expired"),
+        _(
+            "For your safety, forms expire. Please go back, reload the page and "
+            "send it again."
+        ),
     )

@@ -115,3 +115,15 @@ def search_client(request, db):
     plain SQL path, nothing cached) and with every change committed (the
     index, and the cache)."""
     return Client() if request.param == "uncommitted" else CommittingClient()
+
+
+@pytest.fixture(autouse=True)
+def english_until_a_request_says_otherwise():
+    """Each test starts in English: a request to a Spanish page leaves Spanish
+    active in the thread (LocaleMiddleware activates it), which would make a
+    later test's reverse() give /es/ addresses."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

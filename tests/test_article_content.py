@@ -1,10 +1,15 @@
-"""What every page in facts/articles must be (issue 13, point 4).
+"""What every page in facts/articles must be (issue 13, point 4), in English and
+in Spanish (facts/articles/es, issue 17, point 4).
 
 - Easy to read: Flesch-Kincaid grade 8 or lower (textstat 0.7.3, which works
-  offline), counted on the title, summary and text as visitors read them.
+  offline), counted on the title, summary and text as visitors read them; a
+  Spanish page, 65 or more on the Szigriszt-Pazos scale ("bastante fácil" on
+  the INFLESZ scale, which Spanish health writing uses).
 - Kind: no word that labels people by their drug use ("addict", "abuser",
-  "junkie", "clean" or "dirty" for a person, "substance abuse"). Only the
-  names of the sources a page cites may contain them.
+  "junkie", "clean" or "dirty" for a person, "substance abuse"; in Spanish
+  "adicto", "drogadicto", "toxicómano", "abusador", "yonqui", "tecato",
+  "vicioso", "limpio" or "sucio" for a person, "abuso de sustancias"). Only
+  the names of the sources a page cites may contain them.
 - Sourced: at least two sources, each an https address on an authoritative
   site (AUTHORITATIVE_DOMAINS, or a state government's .gov site: see
   is_state_government_site), none of them an archived copy, and the date the
@@ -19,10 +24,11 @@ from urllib.parse import urlsplit
 import pytest
 import textstat
 
-from facts.loading import ARTICLES_DIR, PageContent, read_article_file
+from facts.loading import ARTICLES_DIR, PageContent, article_paths, read_article_file
 from facts.rendering import render_markdown
 
 MAX_GRADE = 8
+MIN_SPANISH_EASE = 65  # Szigriszt-Pazos: 65 to 80 "bastante fácil"
 MIN_SOURCES = 2
 AUTHORITATIVE_DOMAINS = {
     "nih.gov",  # NIDA, NIAAA, NCBI and the other institutes
@@ -60,7 +66,7 @@ STATE_DOMAIN_NAMES = {name.lower() for state in STATES for name in state.split()
     "wyo",
 }  # Massachusetts (mass.gov) and Wyoming (wyo.gov)
 
-STIGMATISING = {
+STIGMATISING_EN = {
     "addict": r"\baddicts?\b",
     "abuser": r"\babusers?\b",
     "junkie": r"\bjunkies?\b",
@@ -71,7 +77,21 @@ STIGMATISING = {
     "clean/dirty": r"\b(?:clean|dirty)\b(?!\s+(?:the|your|a|an|it|them|their)\b)",
 }
 
-ARTICLE_FILES = sorted(ARTICLES_DIR.glob("*.md"))
+# The same labels in Spanish. "Limpio" or "sucio" as a state of a person ("estar
+# limpio", "limpio desde hace un año", "orina sucia"); for supplies the pages
+# say "estéril" or "nuevo".
+STIGMATISING_ES = {
+    "adicto": r"\b(?:drog)?adict[oa]s?\b",
+    "toxicómano": r"\btoxicóman[oa]s?\b",
+    "abusador": r"\babusador(?:a|es|as)?\b",
+    "abuso de sustancias": r"\babuso de (?:sustancias|drogas|opioides)\b",
+    "yonqui": r"\b(?:yonqu?is?|yonkis?|tecat[oa]s?)\b",
+    "vicioso": r"\bvicios[oa]s?\b",
+    "limpio/sucio": r"\b(?:limpi|suci)[oa]s?\b(?!\s+(?:la|el|los|las|su|sus|un|una)\b)",
+}
+STIGMATISING = {"en": STIGMATISING_EN, "es": STIGMATISING_ES}
+
+ARTICLE_FILES = article_paths(ARTICLES_DIR)
 
 
 def is_state_government_site(host):
@@ -142,6 +162,14 @@ def grade(page):
     return textstat.flesch_kincaid_grade(reading_text(page))
 
 
+def spanish_ease(page):
+    textstat.set_lang("es")
+    try:
+        return textstat.szigriszt_pazos(reading_text(page))
+    finally:
+        textstat.set_lang("en_US")
+
+
 def stigmatising_words(page):
     text = " ".join([page.title, page.summary, page.body])
     for title, publisher, _url, _date in page.sources:
@@ -151,23 +179,28 @@ def stigmatising_words(page):
     return sorted(
         {
             match.group(0)
-            for pattern in STIGMATISING.values()
+            for pattern in STIGMATISING[page.language].values()
             for match in re.finditer(pattern, text, re.IGNORECASE)
         }
     )
 
 
-@pytest.fixture(params=ARTICLE_FILES, ids=lambda path: path.stem)
+@pytest.fixture(params=ARTICLE_FILES, ids=lambda path: f"{path[1]}/{path[0].stem}")
 def page(request):
-    return read_article_file(request.param)
+    return read_article_file(*request.param)
 
 
 def test_there_are_pages_to_check():
-    assert len(ARTICLE_FILES) >= 12
+    languages = [language for _, language in ARTICLE_FILES]
+    assert languages.count("en") >= 12
+    assert languages.count("es") >= 6
 
 
 def test_every_page_is_easy_to_read(page):
-    assert grade(page) <= MAX_GRADE
+    if page.language == "es":
+        assert spanish_ease(page) >= MIN_SPANISH_EASE
+    else:
+        assert grade(page) <= MAX_GRADE
 
 
 def test_no_page_labels_people_by_their_drug_use(page):
@@ -186,6 +219,22 @@ def test_every_page_says_when_its_sources_were_last_checked(page):
 
 
 # The checks themselves, on text written to pass or fail them.
+
+
+def test_hard_spanish_is_below_the_ease_asked_and_plain_spanish_above():
+    hard = read_article_file_like(
+        "Las intervenciones farmacológicas fundamentadas en medicamentos "
+        "agonistas opioides demuestran una efectividad considerable respecto "
+        "de la disminución de la mortalidad asociada al trastorno por consumo "
+        "de opioides en poblaciones heterogéneas.",
+        language="es",
+    )
+    plain = read_article_file_like(
+        "Los medicamentos para el uso de opioides salvan vidas. Ayudan a "
+        "seguir en tratamiento. Pregunte a su médico.",
+        language="es",
+    )
+    assert spanish_ease(hard) < MIN_SPANISH_EASE <= spanish_ease(plain)
 
 
 def test_hard_text_is_above_grade_eight_and_plain_text_below():
@@ -225,6 +274,29 @@ def test_headings_and_list_items_count_as_sentences():
 )
 def test_stigmatising_words_are_found(text, found):
     assert stigmatising_words(read_article_file_like(text)) == sorted(found)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Es un adicto.", ["adicto"]),
+        (
+            "Los drogadictos y los toxicómanos merecen ayuda.",
+            ["drogadictos", "toxicómanos"],
+        ),
+        ("Tratamiento para el abuso de sustancias.", ["abuso de sustancias"]),
+        ("No es un yonqui ni un tecato.", ["tecato", "yonqui"]),
+        ("Lleva un año limpio.", ["limpio"]),
+        ("Una prueba de orina sucia.", ["sucia"]),
+        ("Use agujas limpias.", ["limpias"]),
+        ("Una persona con un trastorno por consumo de opioides puede recuperarse.", []),
+        ("Limpie la piel con alcohol. Use agujas estériles.", []),
+        ("La adicción es una enfermedad.", []),
+    ],
+)
+def test_spanish_stigmatising_words_are_found(text, found):
+    page = read_article_file_like(text, language="es")
+    assert stigmatising_words(page) == sorted(found)
 
 
 def test_source_names_may_keep_their_own_words():
@@ -269,9 +341,10 @@ def test_source_addresses_are_checked(url, problem):
     assert (found is None) if problem is None else found.startswith(problem)
 
 
-def read_article_file_like(body, sources=()):
+def read_article_file_like(body, sources=(), language="en"):
     """A page as read_article_file gives it, from text written here."""
     return PageContent(
+        language=language,
         title="A page",
         summary="A short summary.",
         body=body,

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 ARTICLE_FILES = Path(__file__).resolve().parent.parent / "facts" / "articles"
 SEEDED = sorted(path.stem for path in ARTICLE_FILES.glob("*.md"))
+SPANISH = sorted(path.stem for path in (ARTICLE_FILES / "es").glob("*.md"))
 CTA = re.compile(r'<a class="button primary" href="([^"]+)">Find treatment providers')
 
 
@@ -41,8 +42,12 @@ def page_html(client, path, **params):
 
 def test_every_article_file_is_loaded_published_and_awaiting_review():
     assert len(SEEDED) == 23
+    assert len(SPANISH) == 6
     published = Article.objects.published()
-    assert sorted(published.values_list("slug", flat=True)) == SEEDED
+    english = published.filter(language="en").values_list("slug", flat=True)
+    spanish = published.filter(language="es").values_list("slug", flat=True)
+    assert sorted(english) == SEEDED
+    assert sorted(spanish) == SPANISH
     assert not any(article.is_medically_reviewed for article in published)
 
 
@@ -52,7 +57,7 @@ def test_loading_the_articles_again_changes_nothing():
     )
     sources = list(Source.objects.values_list("pk", flat=True))
     report = load_articles()
-    assert report.lines() == [f"{len(SEEDED)} page(s) unchanged."]
+    assert report.lines() == [f"{len(SEEDED) + len(SPANISH)} page(s) unchanged."]
     after = list(
         Article.objects.values_list("slug", "updated_at", "loaded_fingerprint")
     )
@@ -162,7 +167,7 @@ def test_index_groups_pages_by_section_with_summaries(client):
         for value, label in Article.Section.choices
         if value in shown
     ]
-    for article in Article.objects.all():
+    for article in Article.objects.filter(language="en"):
         assert f'href="/facts/{article.slug}/"' in page
         assert html.escape(article.summary) in page
     assert 'action="/search/"' in page
@@ -213,7 +218,9 @@ def test_every_call_to_action_opens_matching_providers(client, make_provider, sl
 
 
 def test_article_page_query_count_is_pinned(client, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    # The page, its sources, its services, the related pages, and its Spanish
+    # version (for the language link).
+    with django_assert_num_queries(5):
         client.get("/facts/medications-for-opioid-use-disorder/")
 
 

@@ -66,7 +66,7 @@ def test_provider_page_has_the_form_naming_who_receives_it(client, provider):
         "I agree that Harbor Clinic will receive my message and contact details."
         in html
     )
-    assert "Who reads your message:</strong>\n  Harbor Clinic." in html
+    assert "Who reads your message:</strong> Harbor Clinic." in html
     assert 'href="/privacy/"' in html
     assert "intake@harbor.example.org" not in html
 

@@ -37,7 +37,7 @@ def test_provider_page_links_to_the_report_form(client, provider):
     assert f'href="{report_url(provider)}">Report a problem with this listing' in html
     form = client.get(report_url(provider)).content.decode()
     for reason in ListingReport.Reason.labels:
-        assert reason in form
+        assert str(reason) in form
     assert "We don't ask who you are" in form
 
 

@@ -25,23 +25,50 @@ from treatment.models import OpeningHours, Provider, Service, ServiceCategory
 
 class ServiceInline(admin.TabularInline):
     model = Service
-    fields = ["order", "name", "slug", "description", "samhsa_codes"]
+    fields = [
+        "order",
+        "name",
+        "name_es",
+        "slug",
+        "description",
+        "description_es",
+        "samhsa_codes",
+    ]
     extra = 0
 
 
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(LookupsStayInSight):
-    list_display = ["name", "slug", "order", "facts_path"]
+    list_display = ["name", "name_es", "slug", "order", "facts_path"]
     list_editable = ["order"]
+    fields = [
+        "name",
+        "name_es",
+        "slug",
+        "order",
+        "description",
+        "description_es",
+        "facts_path",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ServiceInline]
 
 
 @admin.register(Service)
 class ServiceAdmin(LookupsStayInSight):
-    list_display = ["name", "category", "slug", "samhsa_codes"]
+    list_display = ["name", "name_es", "category", "slug", "samhsa_codes"]
     list_filter = ["category"]
-    search_fields = ["name", "slug", "samhsa_codes"]
+    search_fields = ["name", "name_es", "slug", "samhsa_codes"]
+    fields = [
+        "name",
+        "name_es",
+        "slug",
+        "category",
+        "order",
+        "description",
+        "description_es",
+        "samhsa_codes",
+    ]
     prepopulated_fields = {"slug": ["name"]}
 
 

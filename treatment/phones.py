@@ -9,6 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 # Characters a visitor may type around the digits of a number.
 PHONE_CHARACTERS = re.compile(r"[0-9\s().+-]+", re.ASCII)
@@ -17,7 +18,7 @@ NOT_A_DIGIT = re.compile(r"[^0-9]")
 
 us_phone_number = RegexValidator(
     r"^[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}\Z",
-    "Enter a US phone number with its area code, like 410-555-0123.",
+    _("Enter a US phone number with its area code, like 410-555-0123."),
 )
 
 

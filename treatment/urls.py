@@ -1,7 +1,8 @@
-"""Every URL of the treatment app, mounted at the site's root by portal.urls:
-the directory under /treatment/ (with the pages a provider's link to confirm
-its listing opens), visitors' messages under /contact/ and each
-provider's page, and the HSDS API under /api/hsds/."""
+"""The treatment app's visitor pages, mounted at the site's root (and under
+/es/) by portal.urls: the directory under /treatment/ (with the pages a
+provider's link to confirm its listing opens), visitors' messages under
+/contact/ and each provider's page. The HSDS API (treatment.interchange.urls)
+is mounted by portal.urls at /api/hsds/, in English only."""
 
 from django.urls import include, path
 
@@ -48,5 +49,4 @@ urlpatterns = [
     path("treatment/", include((directory_patterns, "treatment"))),
     path("contact/", inquiry_views.contact, name="contact"),
     path("contact/sent/", inquiry_views.inquiry_sent, name="inquiry-sent"),
-    path("api/hsds/", include("treatment.interchange.urls")),
 ]

@@ -95,6 +95,7 @@ class InquiryAdmin(admin.ModelAdmin):
                     ("preferred_contact", "preferred_time"),
                     "message",
                     "consent_statement",
+                    "language",
                 ]
             },
         ),
@@ -120,6 +121,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "email_link",
         "phone_link",
         "consent_statement",
+        "language",
         "provider_name",
         "provider_phone",
         "provider_intake_phone",

@@ -2,12 +2,14 @@
 report that a listing is wrong."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from treatment.models import MESSAGE_MAX_LENGTH, Inquiry, ListingReport
 from treatment.phones import normalize_us_phone
 from treatment.text import TypedTextField
 
-TOO_LONG = (
+TOO_LONG = _(
     "Please shorten this to %(limit_value)d characters or fewer "
     "(it has %(show_value)d)."
 )
@@ -18,7 +20,7 @@ class VisitorForm(forms.Form):
     `homepage`, which people never see (templates/includes/honeypot.html)."""
 
     homepage = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -33,70 +35,70 @@ class VisitorForm(forms.Form):
 
 class InquiryForm(VisitorForm):
     who_needs_help = forms.ChoiceField(
-        label="Who needs help?",
+        label=_("Who needs help?"),
         choices=Inquiry.WhoNeedsHelp.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose who needs help: you or someone else.",
-            "invalid_choice": "Choose who needs help: you or someone else.",
+            "required": _("Choose who needs help: you or someone else."),
+            "invalid_choice": _("Choose who needs help: you or someone else."),
         },
     )
     name = TypedTextField(
-        label="First name or nickname (optional)",
+        label=_("First name or nickname (optional)"),
         required=False,
         max_length=100,
-        help_text="You don't have to give your real name.",
+        help_text=_("You don't have to give your real name."),
         error_messages={"max_length": TOO_LONG},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         required=False,
         max_length=254,
-        help_text="Give an email address, a phone number, or both.",
+        help_text=_("Give an email address, a phone number, or both."),
         error_messages={
-            "invalid": "Enter an email address like name@example.com.",
+            "invalid": _("Enter an email address like name@example.com."),
             "max_length": TOO_LONG,
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         required=False,
-        help_text="A US number with its area code, like 410-555-0123.",
+        help_text=_("A US number with its area code, like 410-555-0123."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     preferred_contact = forms.ChoiceField(
-        label="Best way to reach you",
+        label=_("Best way to reach you"),
         choices=Inquiry.ContactMethod.choices,
         initial=Inquiry.ContactMethod.ANY,
         error_messages={
-            "required": "Choose the best way to reach you.",
-            "invalid_choice": "Choose one of the ways in the list.",
+            "required": _("Choose the best way to reach you."),
+            "invalid_choice": _("Choose one of the ways in the list."),
         },
     )
     preferred_time = forms.ChoiceField(
-        label="Best time to reach you",
+        label=_("Best time to reach you"),
         choices=Inquiry.ContactTime.choices,
         initial=Inquiry.ContactTime.ANY,
         error_messages={
-            "required": "Choose the best time to reach you.",
-            "invalid_choice": "Choose one of the times in the list.",
+            "required": _("Choose the best time to reach you."),
+            "invalid_choice": _("Choose one of the times in the list."),
         },
     )
     message = TypedTextField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
-        help_text="What kind of help are you looking for? Up to 2,000 characters.",
+        help_text=_("What kind of help are you looking for? Up to 2,000 characters."),
         error_messages={
-            "required": "Write a short message, even just a line.",
+            "required": _("Write a short message, even just a line."),
             "max_length": TOO_LONG,
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     consent = forms.BooleanField(
         error_messages={
-            "required": "Tick the box to agree, so we can pass on your message."
+            "required": _("Tick the box to agree, so we can pass on your message.")
         },
     )
     # Who the consent box named when the page was shown, so that a message is
@@ -123,23 +125,27 @@ class InquiryForm(VisitorForm):
         if not email and not phone:
             self.add_error(
                 "email",
-                "Give an email address or a phone number, so you can get a reply.",
+                _("Give an email address or a phone number, so you can get a reply."),
             )
             return data
         method = data.get("preferred_contact")
         if method == Inquiry.ContactMethod.EMAIL and not email:
             self.add_error(
                 "preferred_contact",
-                "You chose email, but there is no email address above. "
-                "Add one, or choose another way.",
+                _(
+                    "You chose email, but there is no email address above. "
+                    "Add one, or choose another way."
+                ),
             )
         if method in {Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT} and (
             not phone
         ):
             self.add_error(
                 "preferred_contact",
-                "You chose phone or text, but there is no phone number above. "
-                "Add one, or choose another way.",
+                _(
+                    "You chose phone or text, but there is no phone number above. "
+                    "Add one, or choose another way."
+                ),
             )
         return data
 
@@ -149,9 +155,12 @@ class InquiryForm(VisitorForm):
         recipient, and ask again."""
         self.add_error(
             "consent",
-            "Who receives your message has changed since you opened this page: "
-            f"it would now go to {self.recipient_name}. Tick the box again if "
-            "you agree.",
+            gettext(
+                "Who receives your message has changed since you opened this "
+                "page: it would now go to %(recipient)s. Tick the box again if "
+                "you agree."
+            )
+            % {"recipient": self.recipient_name},
         )
         self.data = self.data.copy()
         self.data["recipient"] = self.recipient_name
@@ -164,21 +173,23 @@ class InquiryForm(VisitorForm):
 
 class ListingReportForm(VisitorForm):
     reason = forms.ChoiceField(
-        label="What is wrong?",
+        label=_("What is wrong?"),
         choices=ListingReport.Reason.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what is wrong with the listing.",
-            "invalid_choice": "Choose one of the reasons in the list.",
+            "required": _("Choose what is wrong with the listing."),
+            "invalid_choice": _("Choose one of the reasons in the list."),
         },
     )
     details = TypedTextField(
-        label="Details",
+        label=_("Details"),
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
-        help_text="For example the right phone number or the new address. "
-        "Needed if you chose “Something else”. Please don't include anything "
-        "about your health.",
+        help_text=_(
+            "For example the right phone number or the new address. "
+            "Needed if you chose “Something else”. Please don't include anything "
+            "about your health."
+        ),
         error_messages={"max_length": TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -186,5 +197,5 @@ class ListingReportForm(VisitorForm):
     def clean(self):
         data = super().clean()
         if data.get("reason") == ListingReport.Reason.OTHER and not data.get("details"):
-            self.add_error("details", "Tell us what is wrong, so we can fix it.")
+            self.add_error("details", _("Tell us what is wrong, so we can fix it."))
         return data

@@ -15,6 +15,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import override
 
 from portal.clients import client_network
 from treatment.models import (
@@ -41,6 +42,7 @@ def create_inquiry(
     phone: str = "",
     preferred_contact: str = Inquiry.ContactMethod.ANY,
     preferred_time: str = Inquiry.ContactTime.ANY,
+    language: str = "en",
 ) -> Inquiry:
     """Validate and store an inquiry, then email it once the transaction commits.
 
@@ -56,6 +58,7 @@ def create_inquiry(
         recipient_name=recipient.name,
         recipient_email=recipient.email,
         consent_statement=Inquiry.consent_sentence(recipient.name),
+        language=language,
         who_needs_help=who_needs_help,
         name=name,
         email=email,
@@ -115,10 +118,13 @@ def notification_email(inquiry: Inquiry) -> EmailMessage:
     recipient = inquiry.recipient_email or settings.INQUIRY_STAFF_EMAIL
     if not recipient:
         raise NotSetUp(NO_STAFF_ADDRESS)
-    body = render_to_string(
-        "treatment/email/inquiry_notification.txt",
-        {"inquiry": inquiry, "SITE_NAME": settings.SITE_NAME},
-    )
+    # For the provider or our staff, in English whatever the visitor's
+    # language; what the visitor agreed to and wrote stays as they read it.
+    with override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "treatment/email/inquiry_notification.txt",
+            {"inquiry": inquiry, "SITE_NAME": settings.SITE_NAME},
+        )
     return EmailMessage(
         subject=f"A message from a visitor to {settings.SITE_NAME} (#{inquiry.pk})",
         body=body,

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -58,7 +60,9 @@ def inquiry_page(request, *, provider):
                 client_address=client_address(request), action="inquiry"
             ):
                 return too_many_submissions(request)
-            inquiry = create_inquiry(provider=provider, **form.inquiry_fields())
+            inquiry = create_inquiry(
+                provider=provider, language=get_language(), **form.inquiry_fields()
+            )
             sent = reverse("inquiry-sent")
             response = redirect(f"{sent}?{urlencode(search)}" if search else sent)
             response.set_signed_cookie(
@@ -142,11 +146,13 @@ def too_many_submissions(request):
     response = error_page(
         request,
         429,
-        "Please wait a while before sending more",
-        "To stop floods of messages, we accept up to five an hour from one "
-        "connection, so we did not save this one. Please try again in an hour. "
-        "If you need to talk to someone now, call or text one of the numbers at "
-        "the top of this page.",
+        _("Please wait a while before sending more"),
+        _(
+            "To stop floods of messages, we accept up to five an hour from one "
+            "connection, so we did not save this one. Please try again in an hour. "
+            "If you need to talk to someone now, call or text one of the numbers at "
+            "the top of this page."
+        ),
     )
     response["Retry-After"] = "3600"
     return response

@@ -1,12 +1,14 @@
 """Directory listings as CSV: staff's export from admin, visitors' search results.
 
-Visitors' files hold only what the site already shows; staff's add the listing's
-bookkeeping and the inquiry email. Inquiries themselves are never exported.
+Visitors' files hold only what the site already shows, in the page's language;
+staff's add the listing's bookkeeping and the inquiry email. Inquiries
+themselves are never exported.
 """
 
 import csv
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from treatment.models import Provider
 from treatment.search.params import directory_filter, filter_groups
@@ -18,23 +20,23 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def services_text(provider):
-    return "; ".join(service.name for service in provider.services.all())
+    return "; ".join(str(service) for service in provider.services.all())
 
 
 PUBLIC_COLUMNS = {
-    "Name": lambda p: p.name,
-    "Street": lambda p: p.street,
-    "City": lambda p: p.city,
-    "State": lambda p: p.state,
-    "ZIP code": lambda p: p.zip_code,
-    "Phone": lambda p: p.phone,
-    "Intake phone": lambda p: p.intake_phone,
-    "Website": lambda p: p.website,
-    "Hours": lambda p: p.hours,
-    "New patients": lambda p: p.get_accepting_status_display(),
-    "New patients status stated on": lambda p: p.accepting_status_on,
-    "Last verified": lambda p: p.verified_on,
-    "Services": services_text,
+    _("Name"): lambda p: p.name,
+    _("Street"): lambda p: p.street,
+    _("City"): lambda p: p.city,
+    _("State"): lambda p: p.state,
+    _("ZIP code"): lambda p: p.zip_code,
+    _("Phone"): lambda p: p.phone,
+    _("Intake phone"): lambda p: p.intake_phone,
+    _("Website"): lambda p: p.website,
+    _("Hours"): lambda p: p.hours,
+    _("New patients"): lambda p: p.get_accepting_status_display(),
+    _("New patients status stated on"): lambda p: p.accepting_status_on,
+    _("Last verified"): lambda p: p.verified_on,
+    _("Services"): services_text,
 }
 STAFF_COLUMNS = {
     **PUBLIC_COLUMNS,
@@ -94,8 +96,10 @@ def visitor_results_csv_response(request):
     providers = filterset.ordered(filterset.filtered()).with_services()
     columns = dict(PUBLIC_COLUMNS)
     if filterset.place:
-        columns["Distance (miles)"] = lambda p: round(p.distance, 1)
-    columns["Listing page"] = lambda p: request.build_absolute_uri(p.get_absolute_url())
+        columns[_("Distance (miles)")] = lambda p: round(p.distance, 1)
+    columns[_("Listing page")] = lambda p: request.build_absolute_uri(
+        p.get_absolute_url()
+    )
     return csv_response(
         "treatment-providers.csv", columns, providers[:VISITOR_ROW_LIMIT]
     )

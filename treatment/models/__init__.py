@@ -35,7 +35,7 @@ from treatment.models.reports import (
     VisitorReport,
     VisitorReportQuerySet,
 )
-from treatment.models.taxonomy import Service, ServiceCategory
+from treatment.models.taxonomy import SPANISH, Service, ServiceCategory
 from treatment.models.versions import (
     DirectoryVersion,
     directory_changed,
@@ -46,6 +46,7 @@ from treatment.models.versions import (
 __all__ = [
     "CURRENT_FOR",
     "MESSAGE_MAX_LENGTH",
+    "SPANISH",
     "DirectoryVersion",
     "Freshness",
     "OpeningHours",

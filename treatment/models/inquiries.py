@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from treatment.models.outbox import OutboxMessage, OutboxQuerySet
 from treatment.models.providers import Provider
@@ -50,20 +52,20 @@ class Inquiry(OutboxMessage):
         SPAM = "spam", "Spam"
 
     class WhoNeedsHelp(models.TextChoices):
-        ME = "me", "Me"
-        SOMEONE_ELSE = "someone_else", "Someone else"
+        ME = "me", _("Me")
+        SOMEONE_ELSE = "someone_else", _("Someone else")
 
     class ContactMethod(models.TextChoices):
-        ANY = "any", "No preference"
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
+        ANY = "any", _("No preference")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
 
     class ContactTime(models.TextChoices):
-        ANY = "any", "Any time"
-        MORNING = "morning", "Morning"
-        AFTERNOON = "afternoon", "Afternoon"
-        EVENING = "evening", "Evening"
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
 
     provider = models.ForeignKey(
         Provider,
@@ -89,6 +91,14 @@ class Inquiry(OutboxMessage):
     message = models.TextField(validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH)])
     consent_statement = models.CharField(
         max_length=300, help_text="The exact sentence the visitor agreed to."
+    )
+    language = models.CharField(
+        "language of the site",
+        max_length=8,
+        default="en",
+        editable=False,
+        help_text="The language of the pages the visitor wrote from: "
+        "“es” means they used the Spanish site.",
     )
     # Fixed when the inquiry arrives, as the consent sentence names them: a
     # later change to the provider's inquiry email applies to new ones only.
@@ -145,17 +155,18 @@ class Inquiry(OutboxMessage):
 
     @staticmethod
     def recipient_for(provider):
-        """Who reads a message: the provider if it takes email, else our staff."""
+        """Who reads a message: the provider if it takes email, else our staff
+        (named in the visitor's language, as the consent sentence names them)."""
         if provider and provider.inquiry_email:
             return Recipient(provider.name, provider.inquiry_email)
-        return Recipient(f"{settings.SITE_NAME} staff", "")
+        return Recipient(gettext("%(site)s staff") % {"site": settings.SITE_NAME}, "")
 
     @staticmethod
     def consent_sentence(recipient_name):
-        return (
-            f"I agree that {recipient_name} will receive my message "
-            "and contact details."
-        )
+        """In the visitor's language: it is stored as the words they agreed to."""
+        return gettext(
+            "I agree that %(recipient)s will receive my message and contact details."
+        ) % {"recipient": recipient_name}
 
 
 class InquiryEmailChange(models.Model):

@@ -9,12 +9,14 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import US_STATES, US_TIME_ZONES, time_zone, zip_centroid
 from treatment.hours import ALWAYS, WeeklyHours
 from treatment.models.links import validate_web_url
 from treatment.models.quality import quality_signs
-from treatment.models.taxonomy import Service
+from treatment.models.taxonomy import SPANISH, Service
 from treatment.models.versions import DirectoryQuerySet
 
 # How long a confirmation keeps a listing current: after this, its pages
@@ -92,10 +94,10 @@ class ProviderQuerySet(DirectoryQuerySet):
 
 class Provider(models.Model):
     class Status(models.TextChoices):
-        ACCEPTING = "accepting", "Accepting new patients"
-        WAITLIST = "waitlist", "Waitlist"
-        NOT_ACCEPTING = "not_accepting", "Not accepting new patients"
-        UNKNOWN = "unknown", "Not known"
+        ACCEPTING = "accepting", _("Accepting new patients")
+        WAITLIST = "waitlist", _("Waitlist")
+        NOT_ACCEPTING = "not_accepting", _("Not accepting new patients")
+        UNKNOWN = "unknown", _("Not known")
 
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered by staff"
@@ -304,6 +306,11 @@ class Provider(models.Model):
     @property
     def call_number(self):
         return self.intake_phone or self.phone
+
+    @cached_property
+    def speaks_spanish(self):
+        """Offers care in Spanish ("Se habla español"), from prefetched services."""
+        return any(service.slug == SPANISH for service in self.services.all())
 
     def services_by_category(self):
         """[(category, [services])] in display order, from prefetched services."""

@@ -4,6 +4,7 @@ listing reports, visitors' notes that something on a provider's page is wrong.""
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from treatment.models.inquiries import MESSAGE_MAX_LENGTH
 from treatment.models.providers import Provider
@@ -59,10 +60,10 @@ class ListingReport(VisitorReport):
     """A visitor's note that something on a provider's page is wrong."""
 
     class Reason(models.TextChoices):
-        WRONG_PHONE = "wrong_phone", "The phone number is wrong"
-        CLOSED_OR_MOVED = "closed_or_moved", "It has closed or moved"
-        WRONG_SERVICES = "wrong_services", "The services listed are wrong"
-        OTHER = "other", "Something else"
+        WRONG_PHONE = "wrong_phone", _("The phone number is wrong")
+        CLOSED_OR_MOVED = "closed_or_moved", _("It has closed or moved")
+        WRONG_SERVICES = "wrong_services", _("The services listed are wrong")
+        OTHER = "other", _("Something else")
 
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="reports"

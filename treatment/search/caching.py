@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from treatment.search.query import PER_PAGE, PastLastPage
 
@@ -25,11 +26,13 @@ RELEASE_PARTS = ("pyproject.toml", "portal", "facts", "treatment", "templates")
 
 def cache_version(directory_version):
     """What search's cache keys start with: the directory's version, the
-    release's and the day (how current each listing is, and "confirmed in the
-    last 6 months", change with it), or None (nothing cached) before the
+    release's, the day (how current each listing is, and "confirmed in the
+    last 6 months", change with it) and the page's language (cards and filter
+    panels are rendered in it), or None (nothing cached) before the
     directory's first change."""
     return directory_version and (
-        f"{directory_version}.{release_id()}.{timezone.localdate():%Y%m%d}"
+        f"{directory_version}.{release_id()}.{timezone.localdate():%Y%m%d}."
+        f"{get_language()}"
     )
 
 

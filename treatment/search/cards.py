@@ -8,9 +8,10 @@ from django.core.cache import cache
 from django.db.models import IntegerField, Value
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from treatment.hours import WeeklyHours
-from treatment.models import OpeningHours, Provider
+from treatment.models import SPANISH, OpeningHours, Provider
 from treatment.search.caching import SEARCH_CACHE_SECONDS
 from treatment.search.query import ProviderServices
 
@@ -40,7 +41,9 @@ class ResultCard:
     @property
     def miles(self):
         """As shown: to a tenth of a mile, and never "0.0"."""
-        return f"{self.distance:.1f}" if self.distance >= 0.05 else "Less than 0.1"
+        if self.distance >= 0.05:
+            return f"{self.distance:.1f}"  # US style in both languages
+        return gettext("Less than 0.1")
 
 
 def result_cards(rows, groups, version, now):
@@ -94,7 +97,7 @@ def render_cards(providers):
 
 def with_card_data(providers, groups):
     """Set each provider's main_services (care, medications),
-    payment_services and week (its WeeklyHours).
+    payment_services, speaks_spanish and week (its WeeklyHours).
 
     One query, of service ids and opening hours' spans together, then the
     taxonomy's own service objects, in display order: a prefetch would build
@@ -106,6 +109,7 @@ def with_card_data(providers, groups):
     )
     main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
     payment = [s for s in taxonomy if s.category.slug == "payment"]
+    spanish = {s.pk for s in taxonomy if s.slug == SPANISH}
     ids = [provider.pk for provider in providers]
     nothing = Value(None, output_field=IntegerField())
     offered = (
@@ -128,5 +132,6 @@ def with_card_data(providers, groups):
         ids = services[provider.pk]
         provider.main_services = [s for s in main if s.pk in ids]
         provider.payment_services = [s for s in payment if s.pk in ids]
+        provider.speaks_spanish = bool(spanish & ids)
         provider.week = provider.weekly_hours(spans[provider.pk])
     return providers

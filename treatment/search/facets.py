@@ -33,7 +33,7 @@ def group_facets(filterset, counts):
             [
                 Option(
                     service.slug,
-                    service.name,
+                    service.local_name,
                     counts.get(service.pk, 0),
                     service.slug in chosen.get(group.key, []),
                 )

@@ -61,7 +61,7 @@ def choice_labels(filterset, name):
         value = {"accepting": "true", "open_now": "1"}.get(name) or cleaned[name]
         return [(value, filterset.filters[name].label)]
     group = filterset.group(name)
-    names = {service.slug: service.name for service in group.services}
+    names = {service.slug: service.local_name for service in group.services}
     if group.standalone:
         names = dict.fromkeys(names, group.label)
     return [(slug, names[slug]) for slug in cleaned[name]]

@@ -10,6 +10,8 @@ from functools import cached_property, lru_cache
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from treatment.geo import Problem, look_up_place
@@ -27,18 +29,18 @@ from treatment.search.rewrite import rewrite
 
 DEFAULT_RADIUS = "25"
 RADIUS_CHOICES = [
-    ("5", "5 miles"),
-    ("10", "10 miles"),
-    ("25", "25 miles"),
-    ("50", "50 miles"),
-    ("100", "100 miles"),
-    ("any", "Any distance"),
+    ("5", _("5 miles")),
+    ("10", _("10 miles")),
+    ("25", _("25 miles")),
+    ("50", _("50 miles")),
+    ("100", _("100 miles")),
+    ("any", _("Any distance")),
 ]
 RADIUS_MILES = [int(value) for value, _ in RADIUS_CHOICES if value != "any"]
 SORT_CHOICES = [
-    ("distance", "Nearest first"),
-    ("name", "Name (A to Z)"),
-    ("verified", "Most recently confirmed"),
+    ("distance", _("Nearest first")),
+    ("name", _("Name (A to Z)")),
+    ("verified", _("Most recently confirmed")),
 ]
 # Shown as its own "Offers telehealth" checkbox rather than inside "Type of care",
 # where "any of" would turn "outpatient + telehealth" into "either".
@@ -49,25 +51,40 @@ class DirectoryForm(forms.Form):
     # What the place box says when its text gives no place to search: what was
     # not understood, and how to put it right.
     PLACE_PROBLEMS = {
-        Problem.NO_SUCH_ZIP: "There is no ZIP code %(zip_code)s. Check the number, "
-        "or type a city and state such as “Baltimore, MD”.",
-        Problem.ZIP_NOT_MAPPED: "ZIP code %(zip_code)s is for mail only (such as "
-        "military mail), so it has no place on the map. Type the ZIP code or "
-        "the city where you live.",
-        Problem.NOT_A_ZIP: "“%(text)s” is not a ZIP code: ZIP codes have 5 digits, "
-        "such as 21201.",
-        Problem.HERE: "We can’t tell where “%(text)s” is from words alone. Type "
-        "your ZIP code, or your city and state such as “Baltimore, MD”.",
-        Problem.STATE_ONLY: "“%(text)s” is a whole state. Add a city or a ZIP "
-        "code, such as “Baltimore, MD” or 21201.",
-        Problem.UNKNOWN_CITY: "We couldn’t find a city or town called “%(city)s”. "
-        "Check the spelling, add the state (“Baltimore, MD”), or type a ZIP code.",
-        Problem.AMBIGUOUS: "There is more than one place called “%(city)s”. "
-        "Choose one, or add the state, such as “%(example)s”.",
-        Problem.NOT_A_PLACE: "We couldn’t find a place in “%(text)s”. Type a "
-        "5-digit ZIP code, or a city and state such as “Baltimore, MD”.",
+        Problem.NO_SUCH_ZIP: _(
+            "There is no ZIP code %(zip_code)s. Check the number, "
+            "or type a city and state such as “Baltimore, MD”."
+        ),
+        Problem.ZIP_NOT_MAPPED: _(
+            "ZIP code %(zip_code)s is for mail only (such as "
+            "military mail), so it has no place on the map. Type the ZIP code or "
+            "the city where you live."
+        ),
+        Problem.NOT_A_ZIP: _(
+            "“%(text)s” is not a ZIP code: ZIP codes have 5 digits, such as 21201."
+        ),
+        Problem.HERE: _(
+            "We can’t tell where “%(text)s” is from words alone. Type "
+            "your ZIP code, or your city and state such as “Baltimore, MD”."
+        ),
+        Problem.STATE_ONLY: _(
+            "“%(text)s” is a whole state. Add a city or a ZIP "
+            "code, such as “Baltimore, MD” or 21201."
+        ),
+        Problem.UNKNOWN_CITY: _(
+            "We couldn’t find a city or town called “%(city)s”. "
+            "Check the spelling, add the state (“Baltimore, MD”), or type a ZIP code."
+        ),
+        Problem.AMBIGUOUS: _(
+            "There is more than one place called “%(city)s”. "
+            "Choose one, or add the state, such as “%(example)s”."
+        ),
+        Problem.NOT_A_PLACE: _(
+            "We couldn’t find a place in “%(text)s”. Type a "
+            "5-digit ZIP code, or a city and state such as “Baltimore, MD”."
+        ),
     }
-    UNKNOWN_CITY_IN_STATE = (
+    UNKNOWN_CITY_IN_STATE = _(
         "We couldn’t find a city or town called “%(city)s” in %(state)s. Check "
         "the spelling, or type a ZIP code."
     )
@@ -98,14 +115,27 @@ class DirectoryForm(forms.Form):
 
 
 class FilterGroup:
-    """One checkbox group: a service category, or telehealth on its own."""
+    """One checkbox group: a service category, or telehealth on its own.
 
-    def __init__(
-        self, key, label, services, description="", facts_path="", standalone=False
-    ):
-        self.key, self.label, self.services = key, label, services
-        self.description, self.facts_path = description, facts_path
-        self.standalone = standalone  # a single checkbox outside the groups
+    Its label, description and facts page are read in the page's language
+    each time (a process keeps its groups for every page, in both)."""
+
+    def __init__(self, key, services, category=None, label=""):
+        self.key, self.services, self.category = key, services, category
+        self.own_label = label  # a group that is no category: telehealth
+        self.standalone = category is None  # a single checkbox outside the groups
+
+    @property
+    def label(self):
+        return self.category.local_name if self.category else str(self.own_label)
+
+    @property
+    def description(self):
+        return self.category.local_description if self.category else ""
+
+    @property
+    def facts_path(self):
+        return self.category.local_facts_path if self.category else ""
 
     @cached_property
     def slug_to_id(self):
@@ -120,31 +150,45 @@ class FilterGroup:
         return lambda: options
 
 
+class GroupLabel:
+    """A group's label, read in the page's language each time it is shown."""
+
+    def __init__(self, group):
+        self.group = group
+
+    def __str__(self):
+        return self.group.label
+
+
 class DirectoryFilter(django_filters.FilterSet):
     near = django_filters.CharFilter(
-        label="ZIP code or city and state", method="filter_near", max_length=100
+        label=_("ZIP code or city and state"), method="filter_near", max_length=100
     )
     radius = django_filters.ChoiceFilter(
-        label="Distance",
+        label=_("Distance"),
         error_messages={
-            "invalid_choice": "Distance must be 5, 10, 25, 50 or 100 miles, or any "
-            "distance, so we searched within 25 miles."
+            "invalid_choice": _(
+                "Distance must be 5, 10, 25, 50 or 100 miles, or any "
+                "distance, so we searched within 25 miles."
+            )
         },
         choices=RADIUS_CHOICES,
         method="filter_nothing",
         empty_label=None,
     )
     q = django_filters.CharFilter(
-        label="Name or keyword",
+        label=_("Name or keyword"),
         error_messages={
-            "max_length": "Search words can be at most %(limit_value)d characters "
-            "long, so we left them out."
+            "max_length": _(
+                "Search words can be at most %(limit_value)d characters "
+                "long, so we left them out."
+            )
         },
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
     )
     accepting = django_filters.BooleanFilter(
-        label="Accepting new patients",
+        label=_("Accepting new patients"),
         method="filter_accepting",
         widget=forms.CheckboxInput,
     )
@@ -165,10 +209,12 @@ class DirectoryFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         error_messages={
-            "invalid_choice": "Sort by nearest, name or most recently confirmed; "
-            "“%(value)s” is not one of them."
+            "invalid_choice": _(
+                "Sort by nearest, name or most recently confirmed; "
+                "“%(value)s” is not one of them."
+            )
         },
         choices=SORT_CHOICES,
         method="filter_nothing",
@@ -345,18 +391,12 @@ def filter_groups():
             continue
         category = service.category
         if category.pk not in groups:
-            groups[category.pk] = FilterGroup(
-                category.slug,
-                category.name,
-                [],
-                category.description,
-                category.facts_path,
-            )
+            groups[category.pk] = FilterGroup(category.slug, [], category)
         groups[category.pk].services.append(service)
     return [
         *groups.values(),
         *[
-            FilterGroup(TELEHEALTH, "Offers telehealth", [service], standalone=True)
+            FilterGroup(TELEHEALTH, [service], label=_("Offers telehealth"))
             for service in telehealth
         ],
     ]
@@ -367,13 +407,18 @@ def directory_filter(groups):
     group_filters = {
         group.key: django_filters.MultipleChoiceFilter(
             field_name=group.key,
-            label=group.label,
+            label=GroupLabel(group),
             choices=group.choices,
             method="filter_group",
             widget=forms.CheckboxSelectMultiple,
             error_messages={
-                "invalid_choice": f"We don’t know “%(value)s” under "
-                f"{group.label}, so we left that filter out."
+                "invalid_choice": format_lazy(
+                    _(
+                        "We don’t know “%(value)s” under {label}, so we left "
+                        "that filter out."
+                    ),
+                    label=GroupLabel(group),
+                )
             },
         )
         for group in groups
@@ -399,7 +444,7 @@ def page_number(raw):
     try:
         number = int(raw)
     except ValueError:
-        return 1, "Page numbers are whole numbers, so here is the first page."
+        return 1, gettext("Page numbers are whole numbers, so here is the first page.")
     if number < 1:
-        return 1, "Page numbers start at 1, so here is the first page."
+        return 1, gettext("Page numbers start at 1, so here is the first page.")
     return number, None

@@ -137,6 +137,11 @@ class FilterGroup:
     def facts_path(self):
         return self.category.local_facts_path if self.category else ""
 
+    def __deepcopy__(self, memo):
+        """Itself: every search's copy of the filters shares the process's
+        groups, which no search changes (a copy would copy each service)."""
+        return self
+
     @cached_property
     def slug_to_id(self):
         return {service.slug: service.pk for service in self.services}
@@ -158,6 +163,9 @@ class GroupLabel:
 
     def __str__(self):
         return self.group.label
+
+    def __deepcopy__(self, memo):
+        return self  # as FilterGroup's
 
 
 class DirectoryFilter(django_filters.FilterSet):

@@ -14,8 +14,8 @@ Read in this order:
   and a bitmap per service), built once per directory version; its
   docstring says how to add a filter that depends on the time of day;
 - index_search: a search answered from the index, the same answers faster;
-- facets: the filter options with their counts, as the panel shows them;
-- caching: what is cached (cards, filter panels) and the keys' versions;
+- facets: the filter options with their counts, and the panel's stencil;
+- caching: what is cached (cards, pages) and the keys' versions;
 - cards: each provider's result card, rendered once per version;
 - links: the choices made, each removable; the search's clean URL; a
   visitor's own search carried to another page;

@@ -1,10 +1,10 @@
 """What search keeps in the cache, and the version its keys carry.
 
-Cached cards, filter panels and pages are keyed by the directory's version, so a
-change is seen at once, and by the release, so a deploy never reads what an
-earlier release cached in a shared cache; the timeout only frees the memory
-of outdated entries. A search's totals and page rows are kept too (under
-1 KB), so that a repeated search costs cache reads alone. A cache that fails
+Cached cards and pages are keyed by the directory's version, so a change is
+seen at once, and by the release, so a deploy never reads what an earlier
+release cached in a shared cache; the timeout only frees the memory of
+outdated entries. A search's page is its totals, facet counts and page rows
+(about 1 KB), so that a repeated search costs cache reads alone. A cache that fails
 only costs the work again."""
 
 import hashlib
@@ -56,9 +56,10 @@ def release_fingerprint(root):
 
 
 def cached_page(answer, filterset, number, version):
-    """(total, accepting, confirmed, open now, [(provider id, miles away or
-    None, provider or None)]) of this page of the search, from the cache while
-    the directory's version holds and no provider opens or closes. Raises
+    """(total, accepting, confirmed, open now, facet counts, [(provider id,
+    miles away or None, provider or None)]) of this page of the search, from
+    the cache while the directory's version holds and no provider opens or
+    closes. Raises
     PastLastPage for a page number past the last page."""
     key = (
         f"directory-page:{version}:{filterset.counts_key}:"
@@ -75,6 +76,7 @@ def cached_page(answer, filterset, number, version):
         answer.accepting,
         answer.confirmed,
         answer.open_now,
+        answer.counts,
         answer.page_rows(number),
     )
     if version:

@@ -1,6 +1,6 @@
 """A search from its GET parameters to everything its page shows."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from treatment.models import DirectoryVersion, Provider
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import result_cards
-from treatment.search.facets import group_facets
+from treatment.search.facets import filter_panel, group_facets
 from treatment.search.index import directory_index
 from treatment.search.index_search import IndexSearch
 from treatment.search.links import chips, clear_all_query, search_query
@@ -35,12 +35,17 @@ class SearchResults:
     version: str | None  # the directory's, which keys the page's cached parts
     confirmed_count: int = 0
 
+    counts: dict = field(default_factory=dict)  # {service id: results with it}
+
     @cached_property
     def facets(self):
-        """The filter options with their counts, read only when the cached
-        filter panel is not found."""
-        counts = self.answer.counts if self.answer else {}
-        return group_facets(self.filterset, counts)
+        """[GroupFacet]: the filter options with their counts."""
+        return group_facets(self.filterset, self.counts)
+
+    @property
+    def filter_panel(self):
+        """The filter groups' HTML (facets.filter_panel)."""
+        return filter_panel(self.facets, self.version)
 
     @cached_property
     def wider_totals(self):
@@ -59,14 +64,6 @@ class SearchResults:
     def cache_seconds(self):
         """How long cached parts may be kept: not at all without a version."""
         return SEARCH_CACHE_SECONDS if self.version else 0
-
-    @property
-    def facets_time_key(self):
-        """What else the cached filter panel's counts depend on: with "open
-        now" chosen, the stretch of time until a provider opens or closes."""
-        if self.answer and self.filterset.cleaned.get("open_now"):
-            return self.answer.time_slot
-        return ""
 
     @property
     def place_problem(self):
@@ -149,7 +146,7 @@ def search_directory(params, now=None):
         answer = SqlSearch(filterset)
     else:
         answer = IndexSearch(directory_index(directory_version), filterset)
-    total, accepting, confirmed, open_now, rows = cached_page(
+    total, accepting, confirmed, open_now, counts, rows = cached_page(
         answer, filterset, number, version
     )
     paginator = Paginator((), PER_PAGE)  # the page's rows are read above
@@ -165,4 +162,5 @@ def search_directory(params, now=None):
         open_now_count=open_now,
         notices=notices,
         version=version,
+        counts=counts,
     )

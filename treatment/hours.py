@@ -16,11 +16,21 @@ provider open 01:00 to 03:00 is open for one hour (spring) or three (autumn).
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.utils.dateformat import time_format
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def zone_info(name):
+    """The ZoneInfo of a time zone's name, kept: ZoneInfo keeps only the 8
+    last used, and the directory's providers are in more zones, so each
+    search would read zone files again."""
+    return ZoneInfo(name)
+
 
 DAY = 24 * 60
 WEEK = 7 * DAY
@@ -78,7 +88,7 @@ class WeeklyHours:
         return self.spans == ALWAYS
 
     def local(self, moment):
-        return moment.astimezone(ZoneInfo(self.zone))
+        return moment.astimezone(zone_info(self.zone))
 
     def is_open(self, moment):
         minute = minute_of_week(self.local(moment))

@@ -9,19 +9,17 @@ at minute m when start <= m < end, or, for one running past the week's end
 (Sunday night into Monday), start <= m + WEEK < end.
 """
 
-from zoneinfo import ZoneInfo
-
 import numpy as np
 from django.db.models import Exists, OuterRef, Q
 
 from treatment.geo import US_TIME_ZONES
-from treatment.hours import WEEK, minute_of_week
+from treatment.hours import WEEK, minute_of_week, zone_info
 from treatment.models import OpeningHours
 from treatment.models.providers import DEFAULT_TIME_ZONE
 
 
 def local_minute(zone, moment):
-    return minute_of_week(moment.astimezone(ZoneInfo(zone or DEFAULT_TIME_ZONE)))
+    return minute_of_week(moment.astimezone(zone_info(zone or DEFAULT_TIME_ZONE)))
 
 
 def open_now_q(moment):

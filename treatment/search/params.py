@@ -4,6 +4,7 @@ from the taxonomy, and what each choice means for the query.
 "Any of" within a filter group, "all of" across groups. Invalid choices are
 dropped and reported as notices, never an error page."""
 
+import copy
 import hashlib
 from functools import cached_property, lru_cache
 
@@ -434,8 +435,24 @@ def directory_filter(groups):
     # Into base_filters, not class attributes, so that no category's slug can
     # hide one of the filterset's own attributes.
     filterset_class = type("DirectoryFilter", (DirectoryFilter,), {"groups": groups})
-    filterset_class.base_filters = {**DirectoryFilter.base_filters, **group_filters}
+    filterset_class.base_filters = SharedFilters(
+        {**DirectoryFilter.base_filters, **group_filters}
+    )
     return filterset_class
+
+
+class SharedFilters(dict):
+    """A filterset's filters, which django-filter deep-copies for each search
+    (some 800 objects: choices, labels, messages, form fields). A search only
+    sets each filter's parent, so a copy of each filter serves, sharing what
+    it holds, which nothing changes."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copies[name] = copied = copy.copy(filter_)
+            copied.method = filter_.method  # bound to the copy, which has the parent
+        return copies
 
 
 @lru_cache(maxsize=1)

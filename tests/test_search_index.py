@@ -22,12 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treatment.models import (
+    DirectoryVersion,
     OpeningHours,
     Provider,
     Service,
     recently_confirmed_since,
 )
-from treatment.search.index import build_index
+from treatment.search.index import COLUMNS, build_index, updated_index
 from treatment.search.index_search import IndexSearch
 from treatment.search.params import directory_filter, filter_groups
 from treatment.search.query import PER_PAGE
@@ -110,9 +111,9 @@ def searches(draw):
     return params
 
 
-def create(directory):
+def create(directory, first=0):
     ids = dict(Service.objects.values_list("slug", "pk"))
-    for number, fields in enumerate(directory):
+    for number, fields in enumerate(directory, start=first):
         provider = Provider(
             slug=f"p-{number}",
             city="Somewhere",
@@ -169,3 +170,121 @@ def test_the_index_answers_as_sql_does(directory, params, now):
         assert index.wider_totals() == sql.wider_totals()
         assert index.totals_without() == sql.totals_without()
         transaction.set_rollback(True)
+
+
+# A staff edit, a provider's confirmation, an import of one provider: what
+# the change log names, so that each process's index re-reads just those.
+CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["name", "publish", "place", "status", "days", "services", "hours"]
+            + ["delete", "add"]
+        ),
+        st.integers(0, 29),
+        providers.map(lambda directory: directory[0]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def change(kind, which, fields):
+    """Apply one change to the `which`-th provider (by id, wrapping round),
+    taking new values from `fields`, as admin and the importers write."""
+    providers = list(Provider.objects.order_by("pk"))
+    provider = providers[which % len(providers)] if providers else None
+    if kind == "add" or provider is None:
+        create([fields], first=max([p.pk for p in providers], default=0) + 1000)
+    elif kind == "delete":
+        provider.delete()
+    elif kind == "services":
+        ids = dict(Service.objects.values_list("slug", "pk"))
+        provider.services.set([ids[slug] for slug in fields["services"]])
+    elif kind == "hours":
+        provider.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(provider=provider, weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in fields["hours"]
+        )
+    else:
+        edited = {
+            "name": ["name"],
+            "publish": ["is_published"],
+            "place": ["zip_code", "time_zone", "open_24_7"],
+            "status": ["accepting_status"],
+            "days": ["verified_on", "confirmed_on"],
+        }[kind]
+        for name in edited:
+            setattr(provider, name, fields[name])
+        if kind == "publish":
+            provider.is_published = not provider.is_published
+        if kind == "place":
+            provider.use_zip_centre()
+        provider.save()
+
+
+def contents(index, now):
+    """Everything an index holds, comparable between two indexes."""
+    masks = {
+        pk: index.mask(index.services[row]) for pk, row in index.service_rows.items()
+    }
+    positions, starts, ends = index.hours
+    return {
+        "columns": {
+            name: [str(value) for value in index.columns[name]] for name in COLUMNS
+        },
+        "verified_rank": index.verified_rank.tolist(),
+        "services": {
+            pk: index.pks[mask].tolist() for pk, mask in masks.items() if mask.any()
+        },
+        "hours": sorted(
+            zip(
+                index.pks[positions].tolist(),
+                starts.tolist(),
+                ends.tolist(),
+                strict=True,
+            )
+        ),
+        "open_now": index.pks[index.open_now.mask(now)].tolist(),
+    }
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(directory=providers, changes=CHANGES, now=INSTANTS)
+def test_an_index_brought_up_to_date_by_the_change_log_is_one_built_anew(
+    directory, changes, now, django_capture_on_commit_callbacks
+):
+    with transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True):
+            create(directory)
+        before = build_index(DirectoryVersion.current())
+        for kind, which, fields in changes:
+            with django_capture_on_commit_callbacks(execute=True):
+                change(kind, which, fields)
+        version = DirectoryVersion.current()
+        updated = updated_index(before, version)
+        assert updated is not None, "a few providers changed: no build anew"
+        assert contents(updated, now) == contents(build_index(version), now)
+        transaction.set_rollback(True)
+
+
+def test_a_change_to_anything_or_an_unknown_version_builds_the_index_anew(
+    make_provider, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        provider = make_provider(services=["methadone"])
+    before = build_index(DirectoryVersion.current())
+    with django_capture_on_commit_callbacks(execute=True):
+        Service.objects.filter(slug="methadone").update(name="Methadone (OTP)")
+    assert updated_index(before, DirectoryVersion.current()) is None
+    stranger = build_index("a version the log never gave")
+    with django_capture_on_commit_callbacks(execute=True):
+        provider.save()
+    assert updated_index(stranger, DirectoryVersion.current()) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        Provider.objects.filter(pk=provider.pk).update(name="Renamed")
+    assert updated_index(before, DirectoryVersion.current()) is None

@@ -37,6 +37,8 @@ from treatment.models.reports import (
 )
 from treatment.models.taxonomy import SPANISH, Service, ServiceCategory
 from treatment.models.versions import (
+    PROVIDERS_NAMED,
+    DirectoryChange,
     DirectoryVersion,
     directory_changed,
     directory_migrated,
@@ -46,7 +48,9 @@ from treatment.models.versions import (
 __all__ = [
     "CURRENT_FOR",
     "MESSAGE_MAX_LENGTH",
+    "PROVIDERS_NAMED",
     "SPANISH",
+    "DirectoryChange",
     "DirectoryVersion",
     "Freshness",
     "OpeningHours",

@@ -41,6 +41,7 @@ class OpeningHours(models.Model):
     end_minute = models.PositiveIntegerField(editable=False)
 
     objects = OpeningHoursQuerySet.as_manager()
+    provider_field = "provider_id"  # for the directory's change log
 
     class Meta:
         ordering = ["weekday", "opens"]

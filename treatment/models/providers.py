@@ -205,6 +205,7 @@ class Provider(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProviderQuerySet.as_manager()
+    provider_field = "pk"  # which provider a row is, for the directory's change log
 
     class Meta:
         ordering = ["name"]
@@ -331,3 +332,4 @@ class Provider(models.Model):
 ProviderServices = Provider.services.through
 ProviderServices._meta.local_managers.clear()
 DirectoryQuerySet.as_manager().contribute_to_class(ProviderServices, "objects")
+ProviderServices.provider_field = "provider_id"

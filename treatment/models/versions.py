@@ -1,4 +1,5 @@
-"""The directory's version: a token that changes with every committed change."""
+"""The directory's version: a token that changes with every committed change,
+and the log of which providers each change touched."""
 
 import uuid
 
@@ -26,36 +27,101 @@ class DirectoryVersion(models.Model):
         return next(iter(cls.objects.values_list("token", flat=True)[:1]), None)
 
 
+# A change naming more providers than this is logged as "anything changed".
+PROVIDERS_NAMED = 100
+# The log keeps this many latest changes: a process whose search index is
+# older finds more than PROVIDERS_NAMED after it, and builds it anew.
+CHANGES_KEPT = 10 * PROVIDERS_NAMED
+
+
+class DirectoryChange(models.Model):
+    """One provider a committed change touched, or none (`provider_id` null)
+    when it may have changed anything: the taxonomy, a bulk write of many
+    providers, a migration. Each process's search index re-reads just the
+    providers changed since it was built (treatment.search.index)."""
+
+    provider_id = models.IntegerField(null=True)  # kept after a deletion
+    version = models.CharField(max_length=32)  # the token the change gave
+
+    def __str__(self):
+        return f"Change {self.pk}: provider {self.provider_id or 'any'}"
+
+
 class DirectoryQuerySet(models.QuerySet):
     """Bulk writes send no signals, so they mark the directory changed
-    themselves (bulk_update goes through update)."""
+    themselves (bulk_update goes through update), naming the providers whose
+    rows they write when the model says which field holds them
+    (`provider_field`) and they are few."""
 
     def update(self, **kwargs):
+        changed = self.changed_providers()
         updated = super().update(**kwargs)
-        directory_changed()
+        mark_changed(changed)
         return updated
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        directory_changed()
+        mark_changed(providers_of(created))
         return created
 
     def delete(self):
+        changed = self.changed_providers()
         deleted = super().delete()
-        directory_changed()
+        mark_changed(changed)
         return deleted
 
+    def changed_providers(self):
+        field = getattr(self.model, "provider_field", None)
+        if field is None:
+            return None
+        ids = self.order_by().values_list(field, flat=True).distinct()
+        return named(list(ids[: PROVIDERS_NAMED + 1]))
 
-def directory_changed(action="post_", **kwargs):
-    """Give the directory a new version once the change is committed."""
+
+def providers_of(instances):
+    """The ids of the providers these rows belong to, or None: anything (a
+    model of no provider, such as the taxonomy's, or too many to name)."""
+    instances = list(instances)
+    field = getattr(type(instances[0]), "provider_field", None) if instances else ""
+    if field is None:
+        return None
+    return named([getattr(instance, field) for instance in instances])
+
+
+def named(provider_ids):
+    if len(provider_ids) > PROVIDERS_NAMED or None in provider_ids:
+        return None
+    return sorted(set(provider_ids))
+
+
+def directory_changed(action="post_", instance=None, **kwargs):
+    """The save and delete signals' receiver: give the directory a new
+    version once the change is committed."""
     if action.startswith("post_"):
-        transaction.on_commit(new_directory_version)
+        mark_changed(providers_of([instance]) if instance else None)
 
 
-def new_directory_version():
-    token = uuid.uuid4().hex
-    if not DirectoryVersion.objects.update(token=token):
-        DirectoryVersion.objects.create(token=token)
+def mark_changed(provider_ids):
+    """Once the write is committed, log that these providers (None: anything)
+    changed and give the directory a new version."""
+    if provider_ids != []:
+        transaction.on_commit(lambda: new_directory_version(provider_ids))
+
+
+def new_directory_version(provider_ids=None):
+    """Log the change, then a new token, under a lock on the version's row:
+    writers take turns, so changes are committed in the order of their ids,
+    and a reader that has seen change N has seen every change before it."""
+    with transaction.atomic():
+        list(DirectoryVersion.objects.select_for_update().values_list("pk"))
+        token = uuid.uuid4().hex
+        changes = DirectoryChange.objects.bulk_create(
+            DirectoryChange(provider_id=pk, version=token)
+            for pk in provider_ids or [None]
+        )
+        DirectoryChange.objects.filter(pk__lte=changes[-1].pk - CHANGES_KEPT).delete()
+        if not DirectoryVersion.objects.update(token=token):
+            DirectoryVersion.objects.create(token=token)
 
 
 def directory_migrated(plan=None, using="default", **kwargs):
@@ -63,4 +129,6 @@ def directory_migrated(plan=None, using="default", **kwargs):
     changed the taxonomy and sends no signals. A database whose directory never
     changed has no version, and nothing cached, so it needs none."""
     if plan:
-        DirectoryVersion.objects.using(using).update(token=uuid.uuid4().hex)
+        token = uuid.uuid4().hex
+        DirectoryChange.objects.using(using).create(version=token)
+        DirectoryVersion.objects.using(using).update(token=token)

@@ -1,6 +1,9 @@
-"""Each process's compact index of the published directory, built once per
-directory version: what a first-time search reads instead of counting rows
-in SQL.
+"""Each process's compact index of the published directory, kept up to date
+with the directory's version: what a first-time search reads instead of
+counting rows in SQL. Built once per process; after that, a change brings in
+only the providers it touched, as the directory's change log
+(models.DirectoryChange) names them, or, when it may have changed anything,
+a new build.
 
 Providers sit at positions 0..n-1 in the order the database sorts them by
 name (then id), so a position is also the provider's rank by name. Per
@@ -23,48 +26,70 @@ weekly open spans by time zone (open_now.OpenNowIndex), compared with the
 search's instant (filterset.now).
 """
 
-from functools import lru_cache
+import threading
 
 import numpy as np
 from django.db import connection
-from django.db.models import CharField, StringAgg, Value
+from django.db.models import (
+    CharField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Concat
 
-from treatment.models import OpeningHours, Provider
+from treatment.models import (
+    PROVIDERS_NAMED,
+    DirectoryChange,
+    OpeningHours,
+    Provider,
+)
 from treatment.search.open_now import OpenNowIndex
 from treatment.search.query import ProviderServices
 
 KEYWORDS_REMEMBERED = 128  # each one a bitmap: n / 8 bytes
 HOURS_ROW = -1  # the service id under which the opening hours are read
+# What the index keeps of each provider, one array each, as read by
+# provider_rows(): what search filters and sorts by.
+COLUMNS = (
+    "pk",
+    "latitude",
+    "longitude",
+    "accepting",
+    "verified_on",
+    "confirmed_on",
+    "time_zone",
+    "open_24_7",
+)
 
 
 class DirectoryIndex:
-    """The published directory in arrays, as it was at `version`."""
+    """The published directory in arrays, as it was at `version` (or later)."""
 
-    def __init__(self, version, rows, service_ids, hours):
-        """rows: (id, latitude, longitude, accepting status, day last verified
-        or None, day confirmed by the provider or None, time zone, open 24/7)
-        in name order; service_ids: {service id: provider ids}; hours:
-        (provider id, start minute, end minute) of each opening hours
-        interval, as an (n, 3) array."""
+    def __init__(self, version, columns, services, hours):
+        """columns: {name in COLUMNS: array}, over positions (providers in
+        name order); services: {service id: bool mask of the positions
+        offering it}; hours: (positions, start minutes, end minutes) arrays
+        of the opening hours' intervals."""
         self.version = version
-        self.size = len(rows)
+        self.columns, self.hours = columns, hours
+        self.pks = columns["pk"]
+        self.size = len(self.pks)
         self.words = (self.size + 63) // 64
-        pks, latitude, longitude, status, verified, confirmed, zones, always = (
-            list(zip(*rows, strict=True)) or [()] * 8
-        )
-        self.pks = np.array(pks, dtype=np.int64)
-        self.latitude = np.array(latitude, dtype=np.float64)
-        self.longitude = np.array(longitude, dtype=np.float64)
+        self.latitude, self.longitude = columns["latitude"], columns["longitude"]
         self.latitude_radians = np.radians(self.latitude)
         self.longitude_radians = np.radians(self.longitude)
         self.cos_latitude = np.cos(self.latitude_radians)
         self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
-        self.accepting = np.array(status, dtype=object) == Provider.Status.ACCEPTING
+        self.accepting = columns["accepting"]
         # Most recently confirmed or checked first (Provider.last_confirmed_on;
         # NaT compares False), never last, then by name.
-        self.verified_on = np.array(verified, dtype="datetime64[D]")
-        self.confirmed_on = np.array(confirmed, dtype="datetime64[D]")
+        self.verified_on = columns["verified_on"]
+        self.confirmed_on = columns["confirmed_on"]
         days = np.where(
             np.isnat(self.confirmed_on) | (self.verified_on > self.confirmed_on),
             self.verified_on,
@@ -75,20 +100,13 @@ class DirectoryIndex:
         )
         self.verified_rank = np.empty(self.size, dtype=np.int64)
         self.verified_rank[by_verified] = np.arange(self.size)
-        # Each id's position, -1 for ids not published: a lookup by indexing.
-        self.position_of = np.full(int(self.pks.max(initial=0)) + 1, -1, dtype=np.int32)
-        self.position_of[self.pks] = np.arange(self.size, dtype=np.int32)
-        self.service_rows = {pk: row for row, pk in enumerate(service_ids)}
-        self.services = np.zeros((len(service_ids), self.words), dtype=np.uint64)
-        for row, ids in enumerate(service_ids.values()):
-            self.services[row] = self.bits(self.mask_of(ids))
+        self.position_of = positions_of(self.pks)
+        self.service_rows = {pk: row for row, pk in enumerate(services)}
+        self.services = np.zeros((len(services), self.words), dtype=np.uint64)
+        for row, mask in enumerate(services.values()):
+            self.services[row] = self.bits(mask)
         self.keywords = {}
-        hours = np.asarray(hours, dtype=np.int64).reshape(-1, 3)
-        self.open_now = OpenNowIndex(
-            zones,
-            np.array(always, dtype=bool),
-            (self.position_of[hours[:, 0]], hours[:, 1], hours[:, 2]),
-        )
+        self.open_now = OpenNowIndex(columns["time_zone"], columns["open_24_7"], hours)
 
     def confirmed_since(self, day):
         """The mask of the listings confirmed by their provider or checked by
@@ -100,11 +118,7 @@ class DirectoryIndex:
     def mask_of(self, pks):
         """A bool mask of the positions of these provider ids (unknown ids,
         such as unpublished providers', are left out)."""
-        pks = np.asarray(pks, dtype=np.int64)
-        positions = self.position_of[pks[pks < len(self.position_of)]]
-        mask = np.zeros(self.size, dtype=bool)
-        mask[positions[positions >= 0]] = True
-        return mask
+        return mask_at(position_in(self.position_of, pks), self.size)
 
     def bits(self, mask):
         """A bool mask over positions as a bitmap of uint64 words."""
@@ -145,22 +159,6 @@ def build_index(version):
     """Read the published directory into a DirectoryIndex: two queries, whose
     rows numpy converts (Django's per-value converters cost more than the
     reading)."""
-    providers = (
-        Provider.objects.published()
-        .order_by("name", "pk")
-        .values_list(
-            "pk",
-            "latitude",
-            "longitude",
-            "accepting_status",
-            # Dates as text: SQLite's driver would parse each date, where
-            # numpy parses them all at once.
-            Cast("verified_on", CharField()),
-            Cast("confirmed_on", CharField()),
-            "time_zone",
-            "open_24_7",
-        )
-    )
     # One row per service with its providers' ids as text: far fewer Python
     # objects than a row per pair, and numpy parses the text in C.
     offered = (
@@ -187,14 +185,157 @@ def build_index(version):
         )
         .values_list("row", "spans")
     )
-    service_ids, spans = {}, ""
+    columns = as_columns(raw_rows(provider_rows(Provider.objects.published())))
+    position_of, size = positions_of(columns["pk"]), len(columns["pk"])
+    services, spans = {}, ""
     for service_id, ids in raw_rows(offered.union(hours, all=True)):
         if service_id == HOURS_ROW:
             spans = ids or ""
         else:
-            service_ids[service_id] = np.fromstring(ids, dtype=np.int64, sep=",")
+            ids = np.fromstring(ids, dtype=np.int64, sep=",")
+            services[service_id] = mask_at(position_in(position_of, ids), size)
     hours = np.fromstring(spans, dtype=np.int64, sep=",").reshape(-1, 3)
-    return DirectoryIndex(version, raw_rows(providers), service_ids, hours)
+    positions = position_in(position_of, hours[:, 0])
+    hours = (positions, hours[:, 1], hours[:, 2])
+    return DirectoryIndex(version, columns, services, hours)
+
+
+def updated_index(index, version):
+    """The index brought to `version` by reading again only the providers
+    changed since it was built, or None when it must be built anew: the
+    change log says anything may have changed, or more than PROVIDERS_NAMED
+    changes are logged (or were dropped from the log) since.
+
+    A changed provider leaves its position, and, if published now, takes
+    the one its rank by name gives (asked of the database, whose collation
+    orders names); the others keep their order around it.
+    """
+    since = DirectoryChange.objects.filter(version=index.version).order_by("-pk")
+    changes = list(
+        DirectoryChange.objects.filter(pk__gt=Subquery(since.values("pk")[:1]))
+        .order_by("pk")
+        .values_list("provider_id", flat=True)[: PROVIDERS_NAMED + 1]
+    )
+    if not changes or len(changes) > PROVIDERS_NAMED or None in changes:
+        return None  # none: the index's version is not in the log
+    changed = sorted(set(changes))
+    published = Provider.objects.published()
+    ahead = published.filter(
+        Q(name__lt=OuterRef("name")) | Q(name=OuterRef("name"), pk__lt=OuterRef("pk"))
+    ).order_by()
+    rows = raw_rows(
+        provider_rows(published.filter(pk__in=changed)).annotate(
+            rank=Subquery(ahead.annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+        )
+    )
+    ranks = np.array([row[-1] for row in rows], dtype=np.int64)
+    kept = ~np.isin(index.pks, changed)
+    size = int(kept.sum()) + len(rows)
+    if len(set(ranks.tolist())) < len(ranks) or ranks.max(initial=-1) >= size:
+        return None  # a change committed meanwhile moved others: build anew
+    stays_at = np.ones(size, dtype=bool)  # the kept providers' new positions
+    stays_at[ranks] = False
+
+    def merged(old, new):
+        """Over the new positions: the kept providers' values, the changed ones'."""
+        values = np.empty(size, dtype=old.dtype)
+        values[stays_at] = old[kept]
+        values[ranks] = new
+        return values
+
+    new = as_columns([row[:-1] for row in rows])
+    columns = {name: merged(index.columns[name], new[name]) for name in COLUMNS}
+    position_of = positions_of(columns["pk"])
+    none = np.zeros(len(rows), dtype=bool)
+    services = {
+        pk: merged(index.mask(index.services[row]), none)
+        for pk, row in index.service_rows.items()
+    }
+    for service_id, provider_id in ProviderServices.objects.filter(
+        provider_id__in=changed
+    ).values_list("service_id", "provider_id"):
+        position = position_of[provider_id] if provider_id < len(position_of) else -1
+        if position >= 0:
+            services.setdefault(service_id, np.zeros(size, dtype=bool))[position] = True
+    moved_to = np.full(index.size, -1, dtype=np.int64)
+    moved_to[kept] = np.flatnonzero(stays_at)
+    positions, starts, ends = index.hours
+    stay = kept[positions]
+    spans = np.array(
+        OpeningHours.objects.filter(
+            provider__in=published.filter(pk__in=changed)
+        ).values_list("provider_id", "start_minute", "end_minute"),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    hours = (
+        np.concatenate(
+            [moved_to[positions[stay]], position_in(position_of, spans[:, 0])]
+        ),
+        np.concatenate([starts[stay], spans[:, 1]]),
+        np.concatenate([ends[stay], spans[:, 2]]),
+    )
+    return DirectoryIndex(version, columns, services, hours)
+
+
+def provider_rows(providers):
+    """The providers' COLUMNS in name order (dates as text: SQLite's driver
+    would parse each date, where numpy parses them all at once)."""
+    return providers.order_by("name", "pk").values_list(
+        "pk",
+        "latitude",
+        "longitude",
+        "accepting_status",
+        Cast("verified_on", CharField()),
+        Cast("confirmed_on", CharField()),
+        "time_zone",
+        "open_24_7",
+    )
+
+
+def as_columns(rows):
+    """provider_rows' rows as COLUMNS arrays."""
+    pks, latitude, longitude, status, verified, confirmed, zones, always = list(
+        zip(*rows, strict=True)
+    ) or [()] * len(COLUMNS)
+    return dict(
+        zip(
+            COLUMNS,
+            (
+                np.array(pks, dtype=np.int64),
+                np.array(latitude, dtype=np.float64),
+                np.array(longitude, dtype=np.float64),
+                np.array(status, dtype=object) == Provider.Status.ACCEPTING,
+                np.array(verified, dtype="datetime64[D]"),
+                np.array(confirmed, dtype="datetime64[D]"),
+                np.array(zones, dtype=object),
+                np.array(always, dtype=bool),
+            ),
+            strict=True,
+        )
+    )
+
+
+def positions_of(pks):
+    """Each id's position, -1 for ids not in the index: a lookup by indexing."""
+    position_of = np.full(int(pks.max(initial=0)) + 1, -1, dtype=np.int64)
+    position_of[pks] = np.arange(len(pks))
+    return position_of
+
+
+def position_in(position_of, pks):
+    """The positions of these ids, -1 for those not in the index."""
+    pks = np.asarray(pks, dtype=np.int64)
+    known = pks < len(position_of)
+    positions = np.full(len(pks), -1, dtype=np.int64)
+    positions[known] = position_of[pks[known]]
+    return positions
+
+
+def mask_at(positions, size):
+    """A bool mask of `size` with these positions set (-1s left out)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[positions[positions >= 0]] = True
+    return mask
 
 
 def as_text(*parts):
@@ -212,7 +353,20 @@ def raw_rows(queryset):
         return cursor.fetchall()
 
 
-@lru_cache(maxsize=1)
+class LatestIndex:
+    """Each process's index of the latest directory version it has seen."""
+
+    index = None
+    lock = threading.Lock()  # one thread builds; the others wait for it
+
+
 def directory_index(version):
-    """The index of the directory at this version, built once per process."""
-    return build_index(version)
+    """The index of the directory at this version: the process's, brought
+    up to date (updated_index) or built anew (build_index) when the version
+    changed."""
+    with LatestIndex.lock:
+        index = LatestIndex.index
+        if index is None or index.version != version:
+            index = (index and updated_index(index, version)) or build_index(version)
+            LatestIndex.index = index
+        return index

@@ -50,8 +50,10 @@ def test_bench_reports_every_page_and_leaves_the_configured_database_alone(
     assert report["distinct_queries"] <= 6
     assert report["searchable_again_ms"] > 0
     assert report["peak_memory_mb"] > 0
+    assert 0 < report["worker_peak_memory_mb"] < 1000
     assert "median ms" in out.getvalue()
     assert "300 different searches" in out.getvalue()
+    assert f"{report['worker_peak_memory_mb']} MB (a fresh worker" in out.getvalue()
     assert list(Provider.objects.values_list("name", flat=True)) == ["Our Own Listing"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

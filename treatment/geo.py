@@ -1,17 +1,30 @@
-"""Places and distances, resolved offline from the zipcodes package (GeoNames data)."""
+"""Places and distances, resolved offline from the zipcodes package's data
+(GeoNames), as copied into ZIP_CODES_FILE by `manage.py update_zip_codes`."""
 
 import difflib
+import gzip
 import math
 import re
+import sys
 import unicodedata
-from collections import Counter
+from array import array
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import zipcodes
-
+ZIP_CODES_FILE = Path(__file__).with_name("zip_codes.tsv.gz")
+# The fields of the zipcodes package this module reads, the file's columns.
+ZIP_CODE_COLUMNS = (
+    "zip_code",
+    "state",
+    "city",
+    "lat",
+    "long",
+    "timezone",
+    "zip_code_type",
+)
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.0
 
@@ -186,11 +199,38 @@ class City:
 
 @dataclass(frozen=True)
 class Gazetteer:
-    by_zip: dict  # {ZIP code: Place}
-    unmapped_zips: set  # ZIP codes zipcodes knows without a map point
-    by_name: dict  # {name key: [(state, City)], largest first}
+    """Every web worker holds one, so it keeps numbers in arrays and each
+    "City, ST" once, and makes a Place only when one is asked for."""
+
+    labels: tuple  # each "City, ST" once
+    zip_rows: array  # {ZIP code as a number: its row}, -1 where there is none
+    latitudes: array  # of each row; 0,0 where zipcodes has no map point
+    longitudes: array
+    towns: array  # of each row, its index in labels
+    by_name: dict  # {name key: (city index, ...)}, largest first
+    city_states: tuple  # of each city
+    city_labels: array  # of each city, its index in labels
+    city_latitudes: array  # of each city: the mean of its ZIP codes' points
+    city_longitudes: array
+    city_zip_counts: array
     state_zones: dict  # {state: the time zone most of its ZIP codes have}
-    other_zones: dict  # {ZIP code: (state, zone)} where not its state's main zone
+    other_zones: dict  # {row: (state, zone)} where not its state's main zone
+
+    def zip_place(self, row, zip_code):
+        """The Place of a row, or None for a ZIP code without a map point."""
+        latitude, longitude = self.latitudes[row], self.longitudes[row]
+        if latitude == 0 and longitude == 0:
+            return None
+        return Place(f"{self.labels[self.towns[row]]} {zip_code}", latitude, longitude)
+
+    def city(self, index):
+        """(state, City)."""
+        place = Place(
+            self.labels[self.city_labels[index]],
+            self.city_latitudes[index],
+            self.city_longitudes[index],
+        )
+        return self.city_states[index], City(place, self.city_zip_counts[index])
 
 
 def name_key(text):
@@ -205,53 +245,78 @@ def name_key(text):
 
 @cache
 def _gazetteer():
-    """The lookups, built once per process from zipcodes; 0,0 rows are kept
-    apart, so that their ZIP codes are known but never placed at 0,0."""
-    by_zip, unmapped, points, zip_counts = {}, set(), {}, Counter()
+    """The lookups, built once per process from ZIP_CODES_FILE; 0,0 rows are
+    kept, so that their ZIP codes are known but never placed at 0,0. What is
+    gathered on the way is rows (numbers), not strings or points: a worker's
+    peak memory counts it."""
+    zip_rows = array("i", [-1]) * 100_000
+    latitudes, longitudes, towns = array("d"), array("d"), array("I")
+    standard = bytearray()  # of each row: a STANDARD ZIP code, not PO boxes
+    labels = {}  # {"City, ST": its index}
     keys = {}  # each city's name key, worked out once
-    zones = {}  # {state: {zone: [ZIP codes]}}
-    for row in zipcodes.list_all():
-        state, zip_code = row["state"], row["zip_code"]
-        if _is_zone(row["timezone"]):
-            zones.setdefault(state, {}).setdefault(row["timezone"], []).append(zip_code)
-        latitude, longitude = float(row["lat"]), float(row["long"])
-        if latitude == 0 and longitude == 0:
-            unmapped.add(zip_code)
-            continue
-        label = f"{row['city']}, {state}"
-        by_zip[zip_code] = Place(f"{label} {zip_code}", latitude, longitude)
-        if state not in US_STATES:
+    zones = {}  # {state: {zone: [rows]}}
+    city_rows = {}  # {(name key, state): [rows]}
+    for row, (zip_code, state, city, lat, lng, zone, kind) in enumerate(
+        _zip_code_rows()
+    ):
+        state = sys.intern(state)
+        zip_rows[int(zip_code)] = row
+        if _is_zone(zone):
+            zones.setdefault(state, {}).setdefault(zone, []).append(row)
+        latitude, longitude = float(lat), float(lng)
+        latitudes.append(latitude)
+        longitudes.append(longitude)
+        towns.append(labels.setdefault(f"{city}, {state}", len(labels)))
+        standard.append(kind == "STANDARD")
+        if (latitude == 0 and longitude == 0) or state not in US_STATES:
             continue  # military mail and freely associated states: ZIP only
-        if row["city"] not in keys:
-            keys[row["city"]] = " ".join(name_key(row["city"]))
-        key = (keys[row["city"]], state)
-        zip_counts[key] += 1
-        standard = row["zip_code_type"] == "STANDARD"
-        points.setdefault(key, (label, [], []))[1 if standard else 2].append(
-            (latitude, longitude)
-        )
-    by_name = {}
-    for key, (label, standard, other) in points.items():
-        spots = standard or other  # a town of post office boxes only has those
-        city = City(
-            Place(
-                label,
-                sum(lat for lat, _ in spots) / len(spots),
-                sum(lng for _, lng in spots) / len(spots),
-            ),
-            zip_counts[key],
-        )
-        by_name.setdefault(key[0], []).append((key[1], city))
-    for cities in by_name.values():
-        cities.sort(key=lambda pair: -pair[1].zip_count)
+        if city not in keys:
+            keys[city] = " ".join(name_key(city))
+        city_rows.setdefault((keys[city], state), []).append(row)
+    by_name, city_states, city_labels = {}, [], array("I")
+    city_latitudes, city_longitudes = array("d"), array("d")
+    city_zip_counts = array("I")
+    for (name, state), rows in city_rows.items():
+        # A town of post office boxes only has those.
+        spots = [row for row in rows if standard[row]] or rows
+        by_name.setdefault(name, []).append(len(city_states))
+        city_states.append(state)
+        city_labels.append(towns[rows[0]])  # as its first ZIP code spells it
+        city_latitudes.append(sum(latitudes[row] for row in spots) / len(spots))
+        city_longitudes.append(sum(longitudes[row] for row in spots) / len(spots))
+        city_zip_counts.append(len(rows))
+    for name, cities in by_name.items():
+        by_name[name] = tuple(sorted(cities, key=lambda city: -city_zip_counts[city]))
     state_zones, other_zones = {}, {}
-    for state, zips_by_zone in zones.items():
-        main = max(zips_by_zone, key=lambda zone: len(zips_by_zone[zone]))
+    for state, rows_by_zone in zones.items():
+        main = max(rows_by_zone, key=lambda zone: len(rows_by_zone[zone]))
         state_zones[state] = main
-        for zone, zips in zips_by_zone.items():
+        for zone, rows in rows_by_zone.items():
             if zone != main:
-                other_zones.update(dict.fromkeys(zips, (state, zone)))
-    return Gazetteer(by_zip, unmapped, by_name, state_zones, other_zones)
+                other_zones.update(dict.fromkeys(rows, (state, zone)))
+    return Gazetteer(
+        tuple(labels),
+        zip_rows,
+        latitudes,
+        longitudes,
+        towns,
+        by_name,
+        tuple(city_states),
+        city_labels,
+        city_latitudes,
+        city_longitudes,
+        city_zip_counts,
+        state_zones,
+        other_zones,
+    )
+
+
+def _zip_code_rows():
+    """ZIP_CODES_FILE's rows, each a list in ZIP_CODE_COLUMNS' order."""
+    with gzip.open(ZIP_CODES_FILE, "rt", encoding="utf-8") as lines:
+        next(lines)  # the header
+        for line in lines:
+            yield line.rstrip("\n").split("\t")
 
 
 @cache
@@ -278,7 +343,17 @@ def _state_keys():
 
 def zip_centroid(zip_code):
     """The Place of a 5-digit ZIP code, or None."""
-    return _gazetteer().by_zip.get((zip_code or "")[:5])
+    row = _zip_row(zip_code)
+    return None if row is None else _gazetteer().zip_place(row, zip_code[:5])
+
+
+def _zip_row(zip_code):
+    """The gazetteer's row of a ZIP code (its first five characters), or None."""
+    digits = (zip_code or "")[:5]
+    if len(digits) != 5 or not (digits.isascii() and digits.isdigit()):
+        return None
+    row = _gazetteer().zip_rows[int(digits)]
+    return None if row < 0 else row
 
 
 def time_zone(state, zip_code):
@@ -293,7 +368,7 @@ def time_zone(state, zip_code):
     Kept small: only the ZIP codes outside their state's main zone are
     remembered."""
     gazetteer = _gazetteer()
-    other = gazetteer.other_zones.get((zip_code or "")[:5])
+    other = gazetteer.other_zones.get(_zip_row(zip_code))
     if other and other[0] == state:
         return other[1]
     return gazetteer.state_zones.get(state, "")
@@ -353,9 +428,7 @@ def _zip_place(text, zip_code):
     if place is not None:
         return PlaceLookup(text, place=place)
     problem = (
-        Problem.ZIP_NOT_MAPPED
-        if zip_code in _gazetteer().unmapped_zips
-        else Problem.NO_SUCH_ZIP
+        Problem.NO_SUCH_ZIP if _zip_row(zip_code) is None else Problem.ZIP_NOT_MAPPED
     )
     return PlaceLookup(text, problem=problem, zip_code=zip_code)
 
@@ -390,7 +463,8 @@ def _split_state(words):
 
 def _cities(name):
     """[(state, City)] called `name` (a name key joined by spaces), largest first."""
-    return _gazetteer().by_name.get(name, [])
+    gazetteer = _gazetteer()
+    return [gazetteer.city(index) for index in gazetteer.by_name.get(name, ())]
 
 
 def _choices(cities):
@@ -472,36 +546,40 @@ def _names_by_letter():
 
 @cache
 def _zip_grid():
-    """ZIP code points by whole degree of latitude and longitude."""
+    """The rows of ZIP code points by whole degree of latitude and longitude."""
+    gazetteer = _gazetteer()
     grid = {}
-    for place in _gazetteer().by_zip.values():
-        cell = (math.floor(place.latitude), math.floor(place.longitude))
-        grid.setdefault(cell, []).append(place)
+    for row, point in enumerate(
+        zip(gazetteer.latitudes, gazetteer.longitudes, strict=True)
+    ):
+        if point != (0, 0):
+            cell = (math.floor(point[0]), math.floor(point[1]))
+            grid.setdefault(cell, array("I")).append(row)
     return grid
 
 
 def nearest_town(latitude, longitude):
     """ "City, ST" of the ZIP code point nearest this one (within about a
     degree), or None, as in the middle of the sea."""
-    grid = _zip_grid()
+    gazetteer, grid = _gazetteer(), _zip_grid()
     row, column = math.floor(latitude), math.floor(longitude)
     nearby = [
-        place
+        zip_row
         for dy in (-1, 0, 1)
         for dx in (-1, 0, 1)
-        for place in grid.get((row + dy, column + dx), [])
+        for zip_row in grid.get((row + dy, column + dx), ())
     ]
     if not nearby:
         return None
     cos_lat = math.cos(math.radians(latitude))
     nearest = min(
         nearby,
-        key=lambda place: (
-            (place.latitude - latitude) ** 2
-            + ((place.longitude - longitude) * cos_lat) ** 2
+        key=lambda zip_row: (
+            (gazetteer.latitudes[zip_row] - latitude) ** 2
+            + ((gazetteer.longitudes[zip_row] - longitude) * cos_lat) ** 2
         ),
     )
-    return nearest.label.rsplit(" ", 1)[0]
+    return gazetteer.labels[gazetteer.towns[nearest]]
 
 
 def bounding_box(latitude, longitude, miles):

@@ -2,6 +2,10 @@
 
 Every listing is marked as sample data (source "sample") and uses fictional
 555-01xx phone numbers, so nobody mistakes it for a real facility.
+
+It reads the zipcodes package itself (area codes too, which the site's copy in
+treatment/zip_codes.tsv.gz leaves out): only commands import this module, and
+only they may pay the package's memory.
 """
 
 import random

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from contextlib import ExitStack, contextmanager
 from ipaddress import IPv4Address
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
@@ -205,14 +205,16 @@ class Command(BaseCommand):
         if min(seconds, clients, workers, providers) < 1:
             raise CommandError("Every number must be at least 1.")
         with ExitStack() as stack:
-            stack.enter_context(throwaway_database(options["database_url"]))
+            database_url = stack.enter_context(
+                throwaway_database(options["database_url"])
+            )
             generate_sample_directory(providers, seed=1)
             logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's
             sink = MailSink()
             mail = Controller(sink, hostname="127.0.0.1", port=free_port())
             mail.start()
             stack.callback(mail.stop)
-            env = self.production_env(options, mail.port)
+            env = self.production_env(options, database_url, mail.port)
             self.run_quietly(["collectstatic", "--no-input"], env)
             port = free_port()
             log = stack.enter_context(open(os.devnull, "w"))  # noqa: SIM115
@@ -239,13 +241,7 @@ class Command(BaseCommand):
     def manage(self):
         return [sys.executable, str(ROOT / "manage.py")]
 
-    def production_env(self, options, mail_port):
-        db = connection.settings_dict
-        if connection.vendor == "sqlite":
-            database_url = f"sqlite:///{db['NAME']}"
-        else:
-            server = urlsplit(options["database_url"])
-            database_url = urlunsplit(server._replace(path=f"/{db['NAME']}"))
+    def production_env(self, options, database_url, mail_port):
         env = {
             key: value
             for key, value in os.environ.items()

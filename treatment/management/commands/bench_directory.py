@@ -3,19 +3,21 @@
 The configured database and cache are never touched: the command creates a
 database of its own (on the PostgreSQL server named by --database-url, or in a
 temporary SQLite file), fills it with sample providers, times requests through
-the whole middleware stack with Django's test client, then drops it.
+the whole middleware stack with Django's test client, measures a fresh worker
+process's memory, then drops it.
 """
 
 import json
 import math
 import os
 import random
-import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from django.conf import settings
@@ -23,9 +25,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from treatment.management.commands.bench_worker import bench_settings, peak_memory_mb
 from treatment.models import Provider
 from treatment.sample_directory import METRO_ZIPS, generate_sample_directory
 from treatment.search.params import RADIUS_CHOICES, SORT_CHOICES, filter_groups
@@ -54,16 +57,20 @@ def cases(provider_path):
 
 @contextmanager
 def throwaway_database(database_url):
-    """Point the default connection at a new, migrated database; drop it after."""
+    """Point the default connection at a new, migrated database; drop it after.
+    Gives the database's URL, for other processes."""
     name = f"bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as folder:
         if database_url:
             config = dj_database_url.parse(database_url)
             if config["ENGINE"] != "django.db.backends.postgresql":
                 raise CommandError("--database-url must be a PostgreSQL server URL.")
+            server = urlsplit(database_url)
+            bench_url = urlunsplit(server._replace(path=f"/{name}"))
         else:
             name = os.path.join(folder, f"{name}.sqlite3")
             config = {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+            bench_url = f"sqlite:///{name}"
         config["TEST"] = {"NAME": name}
         saved_config, saved_connection = (
             settings.DATABASES["default"],
@@ -79,7 +86,7 @@ def throwaway_database(database_url):
         try:
             bench.creation.create_test_db(verbosity=0, autoclobber=True)
             try:
-                yield
+                yield bench_url
             finally:
                 bench.creation.destroy_test_db(verbosity=0)
         finally:
@@ -142,20 +149,7 @@ class Command(BaseCommand):
     def handle(self, *, providers, seed, requests, database_url, **options):
         if providers < 1 or requests < 1:
             raise CommandError("--providers and --requests must be at least 1.")
-        # Production-like: no debug templates or query log, and a private cache.
-        # No static files are requested, so WhiteNoise needs no STATIC_ROOT.
-        bench_settings = override_settings(
-            DEBUG=False,
-            ALLOWED_HOSTS=["testserver"],
-            STATIC_ROOT=None,
-            CACHES={
-                "default": {
-                    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                    "LOCATION": "bench_directory",
-                }
-            },
-        )
-        with bench_settings, throwaway_database(database_url):
+        with bench_settings(), throwaway_database(database_url) as bench_url:
             started = time.perf_counter()
             generate_sample_directory(providers, seed)
             if connection.vendor == "postgresql":
@@ -163,17 +157,21 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE")  # as autovacuum would
             build_seconds = time.perf_counter() - started
             provider = Provider.objects.order_by("pk")[providers // 2]
+            named = cases(provider.get_absolute_url())
+            distinct = distinct_searches(DISTINCT_SEARCHES, seed)
             report = {
                 "providers": providers,
                 "seed": seed,
                 "database": connection.vendor,
                 "requests": requests,
                 "build_seconds": round(build_seconds, 1),
-                "cases": self.time_cases(cases(provider.get_absolute_url()), requests),
-                **time_distinct(distinct_searches(DISTINCT_SEARCHES, seed)),
+                "cases": self.time_cases(named, requests),
+                **time_distinct(distinct),
                 "searchable_again_ms": time_change_to_search(provider),
-                "peak_memory_mb": round(
-                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                # This process's, the sample directory's building included.
+                "peak_memory_mb": peak_memory_mb(),
+                "worker_peak_memory_mb": worker_peak_memory_mb(
+                    bench_url, [*named.values(), *distinct]
                 ),
             }
         self.print_table(report)
@@ -231,7 +229,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"searchable again {report['searchable_again_ms']:.0f} ms after a "
-            f"change; peak memory {report['peak_memory_mb']} MB"
+            f"change; peak memory {report['peak_memory_mb']} MB (this process, "
+            f"the build included), {report['worker_peak_memory_mb']} MB (a fresh "
+            "worker answering every page and distinct search)"
         )
 
 
@@ -286,6 +286,21 @@ def time_change_to_search(provider):
     if b"AAA Bench Renamed Provider" not in response.content:
         raise CommandError("A search after a change did not show the change.")
     return round(elapsed, 1)
+
+
+def worker_peak_memory_mb(database_url, paths):
+    """The peak memory of a fresh process (manage.py bench_worker) answering
+    `paths` from the bench database, as a web worker would."""
+    worker = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench_worker"],
+        input=json.dumps(paths),
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
+    if worker.returncode:
+        raise CommandError(f"The worker process failed:\n{worker.stderr}")
+    return int(worker.stdout)
 
 
 def count_queries(client, path):

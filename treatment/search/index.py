@@ -48,7 +48,7 @@ from treatment.models import (
     OpeningHours,
     Provider,
 )
-from treatment.search.open_now import OpenNowIndex
+from treatment.search.open_now import OpenNowIndex, zone_numbers
 from treatment.search.query import ProviderServices
 
 KEYWORDS_REMEMBERED = 128  # each one a bitmap: n / 8 bytes
@@ -307,7 +307,7 @@ def as_columns(rows):
                 np.array(status, dtype=object) == Provider.Status.ACCEPTING,
                 np.array(verified, dtype="datetime64[D]"),
                 np.array(confirmed, dtype="datetime64[D]"),
-                np.array(zones, dtype=object),
+                zone_numbers(zones),
                 np.array(always, dtype=bool),
             ),
             strict=True,

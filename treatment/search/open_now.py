@@ -37,6 +37,16 @@ def open_now_q(moment):
     return Q(open_24_7=True) | Exists(hours)
 
 
+ZONE_NUMBERS = {zone: number for number, zone in enumerate(US_TIME_ZONES)}
+
+
+def zone_numbers(names):
+    """Each time zone's number in US_TIME_ZONES (a blank one's is
+    DEFAULT_TIME_ZONE's): the index compares numbers, not names."""
+    default = ZONE_NUMBERS[DEFAULT_TIME_ZONE]
+    return np.array([ZONE_NUMBERS.get(name, default) for name in names], np.int16)
+
+
 class OpenNowIndex:
     """The published directory's open spans, by time zone, as arrays.
 
@@ -49,8 +59,9 @@ class OpenNowIndex:
     """
 
     def __init__(self, zones, always, spans):
-        """zones: each position's time zone name; always: a bool array, open
-        24/7; spans: (position, start, end) arrays from the opening hours."""
+        """zones: each position's time zone, as zone_numbers() gives; always:
+        a bool array, open 24/7; spans: (position, start, end) arrays from the
+        opening hours."""
         positions, starts, ends = spans
         late = ends > WEEK  # past the week's end: its tail starts the week
         positions = np.concatenate([positions, positions[late], np.flatnonzero(always)])
@@ -60,12 +71,11 @@ class OpenNowIndex:
         ends = np.concatenate(
             [np.minimum(ends, WEEK), ends[late] - WEEK, np.full(always.sum(), WEEK)]
         )
-        names = np.array([zone or DEFAULT_TIME_ZONE for zone in zones], dtype=object)
-        span_zones = names[positions] if len(positions) else np.array([], dtype=object)
+        span_zones = zones[positions]
         self.size = len(zones)
         self.zones = {}
-        for zone in sorted(set(span_zones)):
-            here = span_zones == zone
+        for number in np.unique(span_zones).tolist():
+            zone, here = US_TIME_ZONES[number], span_zones == number
             self.zones[zone] = (
                 positions[here].astype(np.int32),
                 starts[here].astype(np.int16),

@@ -72,8 +72,8 @@ class DirectoryIndex:
 
     def __init__(self, version, columns, services, hours):
         """columns: {name in COLUMNS: array}, over positions (providers in
-        name order); services: {service id: bool mask of the positions
-        offering it}; hours: (positions, start minutes, end minutes) arrays
+        name order); services: {service id: bitmap (as bitmap() makes) of the
+        positions offering it}; hours: (positions, start minutes, end minutes) arrays
         of the opening hours' intervals."""
         self.version = version
         self.columns, self.hours = columns, hours
@@ -103,8 +103,8 @@ class DirectoryIndex:
         self.position_of = positions_of(self.pks)
         self.service_rows = {pk: row for row, pk in enumerate(services)}
         self.services = np.zeros((len(services), self.words), dtype=np.uint64)
-        for row, mask in enumerate(services.values()):
-            self.services[row] = self.bits(mask)
+        for row, bits in enumerate(services.values()):
+            self.services[row] = bits
         self.keywords = {}
         self.open_now = OpenNowIndex(columns["time_zone"], columns["open_24_7"], hours)
 
@@ -121,10 +121,7 @@ class DirectoryIndex:
         return mask_at(position_in(self.position_of, pks), self.size)
 
     def bits(self, mask):
-        """A bool mask over positions as a bitmap of uint64 words."""
-        packed = np.zeros(self.words * 8, dtype=np.uint8)
-        packed[: (self.size + 7) // 8] = np.packbits(mask, bitorder="little")
-        return packed.view(np.uint64)
+        return bitmap(mask)
 
     def mask(self, bits):
         """The bool mask of a bitmap."""
@@ -149,6 +146,13 @@ class DirectoryIndex:
             del self.keywords[next(iter(self.keywords))]
         self.keywords[text] = bits  # the most recently used last
         return bits
+
+
+def bitmap(mask):
+    """A bool mask over positions as a bitmap of uint64 words."""
+    packed = np.zeros((len(mask) + 63) // 64 * 8, dtype=np.uint8)
+    packed[: (len(mask) + 7) // 8] = np.packbits(mask, bitorder="little")
+    return packed.view(np.uint64)
 
 
 def popcount(bits):
@@ -185,7 +189,7 @@ def build_index(version):
         )
         .values_list("row", "spans")
     )
-    columns = as_columns(raw_rows(provider_rows(Provider.objects.published())))
+    columns = read_columns(provider_rows(Provider.objects.published()))
     position_of, size = positions_of(columns["pk"]), len(columns["pk"])
     services, spans = {}, ""
     for service_id, ids in raw_rows(offered.union(hours, all=True)):
@@ -193,10 +197,10 @@ def build_index(version):
             spans = ids or ""
         else:
             ids = np.fromstring(ids, dtype=np.int64, sep=",")
-            services[service_id] = mask_at(position_in(position_of, ids), size)
-    hours = np.fromstring(spans, dtype=np.int64, sep=",").reshape(-1, 3)
-    positions = position_in(position_of, hours[:, 0])
-    hours = (positions, hours[:, 1], hours[:, 2])
+            services[service_id] = bitmap(mask_at(position_in(position_of, ids), size))
+    hours = np.fromstring(spans, dtype=np.int32, sep=",").reshape(-1, 3)
+    del spans
+    hours = (position_in(position_of, hours[:, 0]), *as_minutes(hours[:, 1:].T))
     return DirectoryIndex(version, columns, services, hours)
 
 
@@ -223,9 +227,13 @@ def updated_index(index, version):
     ahead = published.filter(
         Q(name__lt=OuterRef("name")) | Q(name=OuterRef("name"), pk__lt=OuterRef("pk"))
     ).order_by()
-    rows = raw_rows(
-        provider_rows(published.filter(pk__in=changed)).annotate(
-            rank=Subquery(ahead.annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+    rows = list(
+        raw_rows(
+            provider_rows(published.filter(pk__in=changed)).annotate(
+                rank=Subquery(
+                    ahead.annotate(n=Func(F("pk"), function="COUNT")).values("n")
+                )
+            )
         )
     )
     ranks = np.array([row[-1] for row in rows], dtype=np.int64)
@@ -247,7 +255,7 @@ def updated_index(index, version):
     columns = {name: merged(index.columns[name], new[name]) for name in COLUMNS}
     position_of = positions_of(columns["pk"])
     none = np.zeros(len(rows), dtype=bool)
-    services = {
+    masks = {
         pk: merged(index.mask(index.services[row]), none)
         for pk, row in index.service_rows.items()
     }
@@ -256,8 +264,9 @@ def updated_index(index, version):
     ).values_list("service_id", "provider_id"):
         position = position_of[provider_id] if provider_id < len(position_of) else -1
         if position >= 0:
-            services.setdefault(service_id, np.zeros(size, dtype=bool))[position] = True
-    moved_to = np.full(index.size, -1, dtype=np.int64)
+            masks.setdefault(service_id, np.zeros(size, dtype=bool))[position] = True
+    services = {pk: bitmap(mask) for pk, mask in masks.items()}
+    moved_to = np.full(index.size, -1, dtype=np.int32)
     moved_to[kept] = np.flatnonzero(stays_at)
     positions, starts, ends = index.hours
     stay = kept[positions]
@@ -271,8 +280,12 @@ def updated_index(index, version):
         np.concatenate(
             [moved_to[positions[stay]], position_in(position_of, spans[:, 0])]
         ),
-        np.concatenate([starts[stay], spans[:, 1]]),
-        np.concatenate([ends[stay], spans[:, 2]]),
+        *as_minutes(
+            [
+                np.concatenate([starts[stay], spans[:, 1]]),
+                np.concatenate([ends[stay], spans[:, 2]]),
+            ]
+        ),
     )
     return DirectoryIndex(version, columns, services, hours)
 
@@ -290,6 +303,26 @@ def provider_rows(providers):
         "time_zone",
         "open_24_7",
     )
+
+
+def read_columns(queryset, chunk=10_000):
+    """provider_rows' COLUMNS, read a chunk of rows at a time: a hundred
+    thousand rows of Python objects at once would cost more memory than the
+    whole index."""
+    sql, params = queryset.query.sql_with_params()
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            chunks.append(as_columns(rows))
+    if not chunks:
+        return as_columns([])
+    return {name: np.concatenate([part[name] for part in chunks]) for name in COLUMNS}
+
+
+def as_minutes(minutes):
+    """Minutes of the week (at most two weeks' worth) in two bytes each."""
+    return [np.asarray(values, dtype=np.int16) for values in minutes]
 
 
 def as_columns(rows):
@@ -317,7 +350,7 @@ def as_columns(rows):
 
 def positions_of(pks):
     """Each id's position, -1 for ids not in the index: a lookup by indexing."""
-    position_of = np.full(int(pks.max(initial=0)) + 1, -1, dtype=np.int64)
+    position_of = np.full(int(pks.max(initial=0)) + 1, -1, dtype=np.int32)
     position_of[pks] = np.arange(len(pks))
     return position_of
 
@@ -326,7 +359,7 @@ def position_in(position_of, pks):
     """The positions of these ids, -1 for those not in the index."""
     pks = np.asarray(pks, dtype=np.int64)
     known = pks < len(position_of)
-    positions = np.full(len(pks), -1, dtype=np.int64)
+    positions = np.full(len(pks), -1, dtype=np.int32)
     positions[known] = position_of[pks[known]]
     return positions
 
@@ -346,11 +379,11 @@ def as_text(*parts):
 
 
 def raw_rows(queryset):
-    """The queryset's rows as the database driver gives them."""
+    """The queryset's rows as the database driver gives them, one at a time."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        yield from cursor
 
 
 class LatestIndex:

@@ -64,12 +64,15 @@ class OpenNowIndex:
         opening hours."""
         positions, starts, ends = spans
         late = ends > WEEK  # past the week's end: its tail starts the week
-        positions = np.concatenate([positions, positions[late], np.flatnonzero(always)])
+        always = np.flatnonzero(always)
+        positions = np.concatenate([positions, positions[late], always], dtype=np.int32)
+        extra = int(late.sum()) + len(always)
         starts = np.concatenate(
-            [starts, np.zeros(late.sum() + always.sum(), dtype=np.int64)]
+            [starts, np.zeros(extra, dtype=np.int16)], dtype=np.int16
         )
         ends = np.concatenate(
-            [np.minimum(ends, WEEK), ends[late] - WEEK, np.full(always.sum(), WEEK)]
+            [np.minimum(ends, WEEK), ends[late] - WEEK, np.full(len(always), WEEK)],
+            dtype=np.int16,
         )
         span_zones = zones[positions]
         self.size = len(zones)
@@ -77,9 +80,9 @@ class OpenNowIndex:
         for number in np.unique(span_zones).tolist():
             zone, here = US_TIME_ZONES[number], span_zones == number
             self.zones[zone] = (
-                positions[here].astype(np.int32),
-                starts[here].astype(np.int16),
-                ends[here].astype(np.int16),
+                positions[here],
+                starts[here],
+                ends[here],
                 np.unique(np.concatenate([starts[here], ends[here]])),
             )
         self.last = (None, None)

@@ -9,9 +9,9 @@ GroupFacets' values, which is string joining."""
 
 import re
 from dataclasses import dataclass, field
+from html import escape
 
 from django.template.loader import get_template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -123,14 +123,19 @@ class PanelStencil:
         self.parts = SLOT.split(html)  # text, slot number, ..., slot number, text
 
     def fill(self, facets):
-        values = []
-        for facet_number, option_number, name in self.slots:
-            facet = facets[facet_number]
-            owner = facet if option_number is None else facet.options[option_number]
-            values.append(conditional_escape(getattr(owner, name)))
         parts = self.parts[:]
-        parts[1::2] = values
-        return mark_safe("".join(parts))  # noqa: S308 (escaped above and by the template)
+        parts[1::2] = [
+            escape(str(getattr(owner, name))) for owner, name in self.values(facets)
+        ]
+        return mark_safe("".join(parts))  # noqa: S308 (escaped here and by the template)
+
+    def values(self, facets):
+        """(GroupFacet or Option, attribute name) of each slot."""
+        for facet, option, name in self.slots:
+            yield (
+                facets[facet] if option is None else facets[facet].options[option],
+                name,
+            )
 
 
 class StandIn:

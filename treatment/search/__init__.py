@@ -16,7 +16,8 @@ Read in this order:
 - index_search: a search answered from the index, the same answers faster;
 - facets: the filter options with their counts, as the panel shows them;
 - caching: what is cached (cards, filter panels) and the keys' versions;
-- cards: each provider's result card, rendered once per version;
+- cards: each provider's result card, written in Python (its badges and
+  freshness line from treatment.listing_status) and made once per version;
 - links: the choices made, each removable; the search's clean URL; a
   visitor's own search carried to another page;
 - results: search_directory(), which puts them together: the index once the

@@ -239,6 +239,31 @@ def test_result_cards_show_what_a_visitor_needs(client, make_provider):
     assert "Oct 1, 2026" in html
 
 
+def test_result_cards_escape_what_a_listing_says(client, make_provider):
+    name = """Clinic <script>alert("name")</script> & 'Co'"""
+    make_provider(
+        name=name,
+        street='1 "Main" <b>Street</b>',
+        city="<img src=x onerror=alert('city')>",
+        zip_code="21202",
+        phone="410-555-0142 <i>",
+    )
+    response = client.get("/treatment/", {"near": "21201"})
+    html = response.content.decode()
+    assert names(response) == [name]
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "<b>Street" not in html and "<i>" not in html
+    assert (
+        "Clinic &lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; &amp; "
+        "&#x27;Co&#x27;</a>"
+    ) in html
+    assert (
+        "<p>1 &quot;Main&quot; &lt;b&gt;Street&lt;/b&gt;, "
+        "&lt;img src=x onerror=alert(&#x27;city&#x27;)&gt;, MD 21202</p>"
+    ) in html
+    assert 'href="tel:+14105550142">Call 410-555-0142 &lt;i&gt;</a>' in html
+
+
 def test_sample_listings_are_labelled(client, make_provider):
     make_provider(name="Made Up Place", source=Provider.Source.SAMPLE)
     assert "Sample listing (fictional)" in client.get("/treatment/").content.decode()

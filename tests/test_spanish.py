@@ -3,15 +3,17 @@ cookie, hreflang and the sitemap, the taxonomy and filter labels, "Se habla
 español", the Spanish facts pages and the help lines, and what stays English."""
 
 import re
+from datetime import date, timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from facts.models import Article
-from treatment.models import Inquiry, Service, ServiceCategory
+from treatment.models import Inquiry, Provider, Service, ServiceCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +216,50 @@ def test_listings_in_spanish_say_se_habla_espanol_in_both_languages(
         page = html(client.get(f"{prefix}{speaks_url}"))
         assert '<span class="badge" lang="es">Se habla español</span>' in page
         assert "Se habla español" not in html(client.get(f"{prefix}{other_url}"))
+
+
+def test_result_cards_in_spanish_give_openings_and_freshness_in_spanish(
+    client, make_provider
+):
+    make_provider(
+        name="Clinica Uno",
+        phone="410-555-0142",
+        services=["outpatient", "medicaid"],
+        accepting_status=Provider.Status.WAITLIST,
+        accepting_status_on=date(2026, 11, 2),
+        walk_ins_welcome=True,
+        same_day_start=True,
+        verified_on=date(2020, 3, 5),
+    )
+    make_provider(name="Clinica Dos", accepting_status=Provider.Status.ACCEPTING)
+    make_provider(
+        name="Clinica Tres", confirmed_on=timezone.localdate() - timedelta(days=3)
+    )
+    results = html(client.get("/es/treatment/", {"near": "21201"}))
+    cards = dict(
+        re.findall(
+            r'<li class="result">\s*<h2><a [^>]+>([^<]+)</a>(.*?)</li>', results, re.S
+        )
+    )
+    first = cards["Clinica Uno"]
+    for spanish in (
+        '<span class="badge warn">Lista de espera (al 2 Nov 2026)</span>',
+        '<span class="badge ok">Se atiende sin cita</span>',
+        '<span class="badge ok">Puede empezar el mismo día</span>',
+        ">Llamar al 410-555-0142</a>",
+        "<dt>Ofrece</dt><dd>Ambulatorio</dd>",
+        "<dt>Pago</dt>",
+        '<p class="freshness stale"><strong>Sin confirmar desde el 5 Mar 2020: '
+        "llame antes de ir.</strong></p>",
+    ):
+        assert spanish in first
+    assert (
+        '<span class="badge ok">Acepta pacientes nuevos</span>' in cards["Clinica Dos"]
+    )
+    assert "Todavía sin confirmar: llame antes de ir." in cards["Clinica Dos"]
+    assert "Confirmada por el proveedor el " in cards["Clinica Tres"]
+    assert '<span class="badge">No sabemos si hay cupo' in cards["Clinica Tres"]
+    assert "Waitlist" not in results and "call before you go" not in results
 
 
 def test_the_spanish_help_strip_says_how_to_reach_988_and_the_helpline_in_spanish(

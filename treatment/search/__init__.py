@@ -11,12 +11,13 @@ Read in this order:
 - sql_search: a search answered by counting rows in SQL, the plain path and
   the reference the index is tested against;
 - index: each process's compact index of the published directory (arrays
-  and a bitmap per service), built once per directory version; its
+  and a bitmap per service), kept up to date with the directory; its
   docstring says how to add a filter that depends on the time of day;
 - index_search: a search answered from the index, the same answers faster;
 - facets: the filter options with their counts, and the panel's stencil;
 - caching: what is cached (cards, pages) and the keys' versions;
-- cards: each provider's result card, rendered once per version;
+- cards: each provider's result card, written in Python (its badges and
+  freshness line from treatment.listing_status) and made once per version;
 - links: the choices made, each removable; the search's clean URL; a
   visitor's own search carried to another page;
 - results: search_directory(), which puts them together: the index once the

@@ -3,22 +3,19 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from django.core.cache import cache
 from django.db.models import IntegerField, Value
-from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from treatment.hours import WeeklyHours
+from treatment.listing_status import freshness_line, short_date_format, status_badges
 from treatment.models import SPANISH, OpeningHours, Provider
+from treatment.phones import tel_href
 from treatment.search.caching import SEARCH_CACHE_SECONDS
 from treatment.search.query import ProviderServices
-
-# Where a result card shows the distance: cards are rendered once for every
-# search, and each search puts its own distance there.
-DISTANCE_SLOT = mark_safe("<!-- distance -->")
-CARD_END = mark_safe("<!-- end of card -->")
 
 
 @dataclass
@@ -64,12 +61,8 @@ def result_cards(rows, groups, version, now):
     if missing:
         providers = [provider for provider in missing.values() if provider]
         rendered = {
-            keys[provider.pk]: (*card, provider.week)
-            for provider, card in zip(
-                providers,
-                render_cards(with_card_data(providers, groups)),
-                strict=True,
-            )
+            keys[provider.pk]: (*card_html(provider), provider.week)
+            for provider in with_card_data(providers, groups)
         }
         if version:
             cache.set_many(rendered, SEARCH_CACHE_SECONDS)
@@ -83,32 +76,57 @@ def result_cards(rows, groups, version, now):
     ]
 
 
-def render_cards(providers):
-    """For each provider, (HTML before, HTML after) the place where a search
-    shows the distance: in one rendering, which costs less than one each."""
-    html = get_template("treatment/search.html#result-cards").render(
-        {"providers": providers, "distance_slot": DISTANCE_SLOT, "card_end": CARD_END}
+def card_html(provider):
+    """The provider's card as (HTML before, HTML after) the place where a
+    search shows its distance and opening hours' line; the provider needs
+    with_card_data's attributes.
+
+    f-strings of text put through html.escape, which django.utils.html.escape
+    wraps: its check for lazy text, and format_html's, would cost as much as
+    the rest of the card.
+    """
+    before = (
+        f'<li class="result">\n<h2><a href="{escape(provider.get_absolute_url())}">'
+        f'{escape(provider.name)}</a></h2>\n<div class="meta">\n'
     )
-    return [
-        tuple(mark_safe(part) for part in card.split(DISTANCE_SLOT))  # noqa: S308
-        for card in html.split(CARD_END)[:-1]
-    ]
+    street = f"{provider.street}, " if provider.street else ""
+    address = f"{street}{provider.city}, {provider.state} {provider.zip_code}"
+    after = [status_badges(provider), "</div>", f"<p>{escape(address)}</p>"]
+    if number := provider.call_number:
+        call = gettext("Call %(number)s") % {"number": number}
+        after.append(
+            f'<p><a class="button call" href="{escape(tel_href(number))}">'
+            f"{escape(call)}</a></p>"
+        )
+    after.append("<dl>")
+    for label, names in [
+        (gettext("Offers"), provider.main_services),
+        (gettext("Payment"), provider.payment_services),
+    ]:
+        if names:
+            after.append(f"<dt>{escape(label)}</dt><dd>{escape(', '.join(names))}</dd>")
+    after += ["</dl>", freshness_line(provider, short_date_format()), "</li>"]
+    return mark_safe(before), mark_safe("\n".join(after))  # noqa: S308 (escaped)
 
 
 def with_card_data(providers, groups):
-    """Set each provider's main_services (care, medications),
-    payment_services, speaks_spanish and week (its WeeklyHours).
+    """Set each provider's main_services (the names of its care and
+    medications), payment_services (names), speaks_spanish and week (its
+    WeeklyHours).
 
     One query, of service ids and opening hours' spans together, then the
-    taxonomy's own service objects, in display order: a prefetch would build
-    a service and a category object for every row.
+    names of the taxonomy's own services, in display order and the page's
+    language: a prefetch would build a service and a category object for
+    every row.
     """
     taxonomy = sorted(
         (service for group in groups for service in group.services),
         key=lambda service: (service.category.order, service.order, service.name),
     )
-    main = [s for s in taxonomy if s.category.slug in ("care", "medications")]
-    payment = [s for s in taxonomy if s.category.slug == "payment"]
+    main = [
+        (s.pk, str(s)) for s in taxonomy if s.category.slug in ("care", "medications")
+    ]
+    payment = [(s.pk, str(s)) for s in taxonomy if s.category.slug == "payment"]
     spanish = {s.pk for s in taxonomy if s.slug == SPANISH}
     ids = [provider.pk for provider in providers]
     nothing = Value(None, output_field=IntegerField())
@@ -130,8 +148,8 @@ def with_card_data(providers, groups):
             services[provider_id].add(service_id)
     for provider in providers:
         ids = services[provider.pk]
-        provider.main_services = [s for s in main if s.pk in ids]
-        provider.payment_services = [s for s in payment if s.pk in ids]
+        provider.main_services = [name for pk, name in main if pk in ids]
+        provider.payment_services = [name for pk, name in payment if pk in ids]
         provider.speaks_spanish = bool(spanish & ids)
         provider.week = provider.weekly_hours(spans[provider.pk])
     return providers

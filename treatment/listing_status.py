@@ -1,0 +1,105 @@
+"""What a listing says about openings and how current it is: its badges and
+its freshness line, the same on its result card, its page and the provider's
+own confirmation page.
+
+Python rather than template includes, as a search renders 20 cards at a
+time (see treatment.search.cards.card_html, and its word on html.escape).
+"""
+
+from functools import lru_cache
+from html import escape
+
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+
+from treatment.models import Provider
+
+# The openings badge's class, by accepting status, and its text with the day
+# the provider stated it and without.
+OPENINGS = {
+    Provider.Status.ACCEPTING: (
+        "badge ok",
+        gettext_noop("Accepting new patients (as of %(as_of)s)"),
+        gettext_noop("Accepting new patients"),
+    ),
+    Provider.Status.WAITLIST: (
+        "badge warn",
+        gettext_noop("Waitlist (as of %(as_of)s)"),
+        gettext_noop("Waitlist"),
+    ),
+    Provider.Status.NOT_ACCEPTING: (
+        "badge alert",
+        gettext_noop("Not accepting new patients (as of %(as_of)s)"),
+        gettext_noop("Not accepting new patients"),
+    ),
+}
+OPENINGS_NOT_KNOWN = gettext_noop("Openings not known: call to ask")
+
+
+def short_date_format():
+    """The date format of cards and badges, as the page's language writes it."""
+    return pgettext("short date", "M j, Y")
+
+
+def day_text(day, day_format):
+    """The |date filter's text for the day, in the page's language."""
+    return remembered_day_text(day, day_format, get_language())
+
+
+@lru_cache(maxsize=4096)
+def remembered_day_text(day, day_format, language):
+    """Kept, keyed by the language it is in: a page of cards shows up to 40
+    days, and formatting one costs a fifth of a card."""
+    return date_format(day, day_format)
+
+
+def status_badges(provider: Provider) -> SafeString:
+    """The badges, one a line: openings, walk-ins, same-day start, a sample
+    listing, Se habla español (speaks_spanish, which a card sets from its own
+    query)."""
+    if provider.accepting_status in OPENINGS:
+        kind, dated, undated = OPENINGS[provider.accepting_status]
+        day = provider.accepting_status_on
+        if day:
+            as_of = day_text(day, short_date_format())
+            text = gettext(dated) % {"as_of": as_of}
+        else:
+            text = gettext(undated)
+    else:
+        kind, text = "badge", gettext(OPENINGS_NOT_KNOWN)
+    badges = [f'<span class="{kind}">{escape(text)}</span>']
+    if provider.walk_ins_welcome:
+        badges.append(badge("ok", gettext("Walk-ins welcome")))
+    if provider.same_day_start:
+        badges.append(badge("ok", gettext("Same-day start")))
+    if provider.is_sample:
+        badges.append(badge("sample", gettext("Sample listing (fictional)")))
+    if provider.speaks_spanish:
+        badges.append('<span class="badge" lang="es">Se habla español</span>')
+    return mark_safe("\n".join(badges))  # noqa: S308 (each text escaped)
+
+
+def badge(kind, text):
+    return f'<span class="badge {kind}">{escape(text)}</span>'
+
+
+def freshness_line(provider: Provider, day_format: str) -> SafeString:
+    """Provider.freshness as a paragraph, its day in `day_format` (a
+    translated date format): who confirmed the listing and when, or, once
+    that is no longer current, to call before going."""
+    freshness = provider.freshness
+    day = {"day": day_text(freshness.on, day_format)} if freshness.on else None
+    if freshness.current and freshness.by == "provider":
+        text = gettext("Confirmed by the provider on %(day)s.") % day
+    elif freshness.current:
+        text = gettext("Checked by our staff on %(day)s.") % day
+    elif day:
+        text = gettext("Not confirmed since %(day)s: call before you go.") % day
+    else:
+        text = gettext("Not yet confirmed: call before you go.")
+    if freshness.current:
+        html = f'<p class="freshness">{escape(text)}</p>'
+    else:
+        html = f'<p class="freshness stale"><strong>{escape(text)}</strong></p>'
+    return mark_safe(html)  # noqa: S308 (escaped)

@@ -1,6 +1,6 @@
-"""What a listing says about openings and how current it is: its badges and
-its freshness line, the same on its result card, its page and the provider's
-own confirmation page.
+"""What a listing says about openings and how current it is: its badges, its
+opening hours' line and its freshness line, the same on its result card, its
+page and the provider's own confirmation page.
 
 Python rather than template includes, as a search renders 20 cards at a
 time (see treatment.search.cards.card_html, and its word on html.escape).
@@ -103,3 +103,14 @@ def freshness_line(provider: Provider, day_format: str) -> SafeString:
     else:
         html = f'<p class="freshness stale"><strong>{escape(text)}</strong></p>'
     return mark_safe(html)  # noqa: S308 (escaped)
+
+
+def hours_line(status):
+    """The opening hours' line at an instant (a treatment.hours.HoursStatus),
+    or nothing for a provider without opening hours (None)."""
+    if status is None:
+        return ""
+    open_class = " open" if status.is_open or status.always else ""
+    return mark_safe(  # noqa: S308 (escaped)
+        f'<span class="hours-line{open_class}">{escape(status.line)}</span>'
+    )

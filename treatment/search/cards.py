@@ -11,7 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from treatment.hours import WeeklyHours
-from treatment.listing_status import freshness_line, short_date_format, status_badges
+from treatment.listing_status import (
+    freshness_line,
+    hours_line,
+    short_date_format,
+    status_badges,
+)
 from treatment.models import SPANISH, OpeningHours, Provider
 from treatment.phones import tel_href
 from treatment.search.caching import SEARCH_CACHE_SECONDS
@@ -31,9 +36,18 @@ class ResultCard:
     now: datetime
 
     @property
-    def hours_status(self):
-        """The HoursStatus at the search's instant, or None without hours."""
-        return self.hours.status(self.now)
+    def html(self):
+        """The card with this search's distance and opening hours' line."""
+        distance = ""
+        if self.distance is not None:
+            away = gettext("%(miles)s miles away") % {"miles": self.miles}
+            distance = f"<strong>{escape(away)}</strong>"
+        return mark_safe(  # noqa: S308 (escaped; the rest escaped when made)
+            self.before_distance
+            + distance
+            + hours_line(self.hours.status(self.now))
+            + self.after_distance
+        )
 
     @property
     def miles(self):

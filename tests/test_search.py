@@ -383,9 +383,9 @@ def test_search_page_runs_at_most_seven_queries(
     client, make_provider, django_assert_max_num_queries, params
 ):
     """The first search after a change to many providers: the version, the
-    taxonomy, the change log (too much changed), the index's two, the page's
-    providers and their card data (the keywords' match is the sixth on the
-    plain path)."""
+    taxonomy, the change log (too much changed), the index's two, the
+    keywords' match and the page's providers (the cards' services and hours
+    come from the index; on the plain path, from one query)."""
     for _ in range(30):
         make_provider(services=["methadone", "medicaid", "spanish", "outpatient"])
     client.get("/privacy/")  # commits the writes, when the client commits

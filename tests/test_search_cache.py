@@ -61,7 +61,8 @@ def test_cards_missing_from_the_cache_are_read_and_rendered_again(
     assert "Harbor Clinic" in card(client)
     version = cache_version(DirectoryVersion.current())
     cache.delete(f"directory-card:{version}:{clinic.pk}")
-    with django_assert_num_queries(3):  # the version, the providers, their services
+    # The version and the providers; their services and hours from the index.
+    with django_assert_num_queries(2):
         assert "Harbor Clinic" in card(client)
 
 
@@ -234,8 +235,8 @@ def test_a_release_with_other_code_reads_nothing_cached_before_it(
 ):
     assert counts(client) == (1, 1)
     monkeypatch.setattr("treatment.search.caching.release_id", lambda: "next-release")
-    # The version, then the cards: their providers and services.
-    with django_assert_num_queries(3):
+    # The version, then the cards' providers (their services from the index).
+    with django_assert_num_queries(2):
         assert counts(client) == (1, 1)
 
 

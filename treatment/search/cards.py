@@ -1,12 +1,10 @@
 """Result cards: each provider's card rendered once per directory version."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from django.core.cache import cache
-from django.db.models import IntegerField, Value
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -17,10 +15,9 @@ from treatment.listing_status import (
     short_date_format,
     status_badges,
 )
-from treatment.models import SPANISH, OpeningHours, Provider
+from treatment.models import SPANISH, Provider
 from treatment.phones import tel_href
 from treatment.search.caching import SEARCH_CACHE_SECONDS
-from treatment.search.query import ProviderServices
 
 
 @dataclass
@@ -57,14 +54,14 @@ class ResultCard:
         return gettext("Less than 0.1")
 
 
-def result_cards(rows, groups, version, now):
-    """[ResultCard] for a page's rows, their hours read at `now`.
+def result_cards(rows, groups, version, now, offered_by):
+    """[ResultCard] for a page's rows, their hours read at `now`, their
+    services and hours from `offered_by` (see with_card_data).
 
-    A card renders in a fraction of a millisecond, 20 to a page, and needs a
-    query for its services and opening hours; it is kept in the cache, with
-    the provider's WeeklyHours, until the directory changes, and
-    only the cards not found there are rendered, their providers read if the
-    page came from the cache.
+    A card renders in a fraction of a millisecond, 20 to a page; it is kept
+    in the cache, with the provider's WeeklyHours, until the directory
+    changes, and only the cards not found there are rendered, their
+    providers read if the page came from the cache.
     """
     keys = {pk: f"directory-card:{version}:{pk}" for pk, _, _ in rows}
     found = cache.get_many(keys.values()) if version else {}
@@ -76,7 +73,7 @@ def result_cards(rows, groups, version, now):
         providers = [provider for provider in missing.values() if provider]
         rendered = {
             keys[provider.pk]: (*card_html(provider), provider.week)
-            for provider in with_card_data(providers, groups)
+            for provider in with_card_data(providers, groups, offered_by)
         }
         if version:
             cache.set_many(rendered, SEARCH_CACHE_SECONDS)
@@ -123,16 +120,12 @@ def card_html(provider):
     return mark_safe(before), mark_safe("\n".join(after))  # noqa: S308 (escaped)
 
 
-def with_card_data(providers, groups):
+def with_card_data(providers, groups, offered_by):
     """Set each provider's main_services (the names of its care and
     medications), payment_services (names), speaks_spanish and week (its
-    WeeklyHours).
-
-    One query, of service ids and opening hours' spans together, then the
-    names of the taxonomy's own services, in display order and the page's
-    language: a prefetch would build a service and a category object for
-    every row.
-    """
+    WeeklyHours), from what `offered_by(provider ids)` gives
+    (IndexSearch.offered_by or SqlSearch.offered_by), in display order and
+    the page's language."""
     taxonomy = sorted(
         (service for group in groups for service in group.services),
         key=lambda service: (service.category.order, service.order, service.name),
@@ -142,28 +135,11 @@ def with_card_data(providers, groups):
     ]
     payment = [(s.pk, str(s)) for s in taxonomy if s.category.slug == "payment"]
     spanish = {s.pk for s in taxonomy if s.slug == SPANISH}
-    ids = [provider.pk for provider in providers]
-    nothing = Value(None, output_field=IntegerField())
-    offered = (
-        ProviderServices.objects.filter(provider_id__in=ids)
-        .order_by()
-        .values_list("provider_id", "service_id", nothing, nothing)
-    )
-    hours = (
-        OpeningHours.objects.filter(provider_id__in=ids)
-        .order_by()
-        .values_list("provider_id", nothing, "start_minute", "end_minute")
-    )
-    services, spans = defaultdict(set), defaultdict(list)
-    for provider_id, service_id, start, end in offered.union(hours, all=True):
-        if service_id is None:
-            spans[provider_id].append((start, end))
-        else:
-            services[provider_id].add(service_id)
+    offered = offered_by([provider.pk for provider in providers])
     for provider in providers:
-        ids = services[provider.pk]
+        ids, spans = offered.get(provider.pk, (set(), []))
         provider.main_services = [name for pk, name in main if pk in ids]
         provider.payment_services = [name for pk, name in payment if pk in ids]
         provider.speaks_spanish = bool(spanish & ids)
-        provider.week = provider.weekly_hours(spans[provider.pk])
+        provider.week = provider.weekly_hours(spans)
     return providers

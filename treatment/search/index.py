@@ -76,7 +76,7 @@ class DirectoryIndex:
         positions offering it}; hours: (positions, start minutes, end minutes) arrays
         of the opening hours' intervals."""
         self.version = version
-        self.columns, self.hours = columns, hours
+        self.columns = columns
         self.pks = columns["pk"]
         self.size = len(self.pks)
         self.words = (self.size + 63) // 64
@@ -106,6 +106,11 @@ class DirectoryIndex:
         for row, bits in enumerate(services.values()):
             self.services[row] = bits
         self.keywords = {}
+        # The opening hours by position: position p's are [starts[p], starts[p + 1]).
+        positions, starts, ends = hours
+        order = np.argsort(positions, kind="stable")
+        self.hours = positions[order], starts[order], ends[order]
+        self.hours_from = np.searchsorted(self.hours[0], np.arange(self.size + 1))
         self.open_now = OpenNowIndex(columns["time_zone"], columns["open_24_7"], hours)
 
     def confirmed_since(self, day):
@@ -135,6 +140,26 @@ class DirectoryIndex:
         if not rows:
             return np.zeros(self.words, dtype=np.uint64)
         return np.bitwise_or.reduce(self.services[rows], axis=0)
+
+    def offered_by(self, pks):
+        """{provider id: (the ids of the services it offers, its opening hours'
+        (start, end) spans)} for these published providers (the cards')."""
+        positions = position_in(self.position_of, pks)
+        service_ids = np.array(list(self.service_rows), dtype=np.int64)
+        offers = (
+            self.services[:, positions >> 6] >> (positions & 63).astype(np.uint64)
+        ) & np.uint64(1)
+        _, starts, ends = self.hours
+        offered = {}
+        for column, (pk, position) in enumerate(zip(pks, positions, strict=True)):
+            if position < 0:
+                continue
+            hours = slice(self.hours_from[position], self.hours_from[position + 1])
+            offered[pk] = (
+                set(service_ids[offers[:, column] == 1].tolist()),
+                list(zip(starts[hours].tolist(), ends[hours].tolist(), strict=True)),
+            )
+        return offered
 
     def keyword_bits(self, text, match):
         """The bitmap of the providers `match(text)` gives the ids of, asked of

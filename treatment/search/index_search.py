@@ -168,6 +168,11 @@ class IndexSearch:
             for row, miles in zip(page, self.miles_to(page), strict=True)
         ]
 
+    def offered_by(self, pks):
+        """What the cards of these providers show of their services and hours
+        (DirectoryIndex.offered_by)."""
+        return self.index.offered_by(pks)
+
     # What the page could show with one choice undone.
 
     def wider_totals(self):

@@ -151,7 +151,9 @@ def search_directory(params, now=None):
     )
     paginator = Paginator((), PER_PAGE)  # the page's rows are read above
     paginator.count = total
-    cards = result_cards(rows, filterset.groups, version, filterset.now)
+    cards = result_cards(
+        rows, filterset.groups, version, filterset.now, answer.offered_by
+    )
     return SearchResults(
         filterset=filterset,
         answer=answer,

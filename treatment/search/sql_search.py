@@ -5,9 +5,9 @@ version), and kept as the reference that IndexSearch must equal."""
 
 from functools import cached_property
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, IntegerField, Q, Value
 
-from treatment.models import Provider, confirmed_since
+from treatment.models import OpeningHours, Provider, confirmed_since
 from treatment.search.open_now import open_now_q
 from treatment.search.params import RADIUS_MILES
 from treatment.search.query import PER_PAGE, ProviderServices, near, offers_any
@@ -82,6 +82,30 @@ class SqlSearch:
     @property
     def counts(self):
         return self.summary[1]
+
+    def offered_by(self, pks):
+        """{provider id: (the ids of the services it offers, its opening hours'
+        (start, end) spans)}, as DirectoryIndex.offered_by: one query of
+        service ids and spans together (a prefetch would build a service and
+        a category object for every row)."""
+        nothing = Value(None, output_field=IntegerField())
+        offered = (
+            ProviderServices.objects.filter(provider_id__in=pks)
+            .order_by()
+            .values_list("provider_id", "service_id", nothing, nothing)
+        )
+        hours = (
+            OpeningHours.objects.filter(provider_id__in=pks)
+            .order_by()
+            .values_list("provider_id", nothing, "start_minute", "end_minute")
+        )
+        found = {pk: (set(), []) for pk in pks}
+        for provider_id, service_id, start, end in offered.union(hours, all=True):
+            if service_id is None:
+                found[provider_id][1].append((start, end))
+            else:
+                found[provider_id][0].add(service_id)
+        return found
 
     def page_rows(self, number):
         """[(provider id, miles away or None, provider)] of this page."""

@@ -2,16 +2,15 @@
 
 The configured database and cache are never touched: the command creates a
 database of its own (on the PostgreSQL server named by --database-url, or in a
-temporary SQLite file), fills it with sample providers, times requests through
-the whole middleware stack with Django's test client, measures a fresh worker
-process's memory, then drops it.
+temporary SQLite file), fills it with sample providers, then has a fresh
+process (manage.py bench_worker), as a web worker, time requests through the
+whole middleware stack with Django's test client and measure its memory, then
+drops it.
 """
 
 import json
-import math
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,19 +21,18 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import dj_database_url
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from treatment.management.commands.bench_worker import bench_settings, peak_memory_mb
+from treatment.management.commands.bench_worker import (
+    FLOOR,
+    bench_settings,
+    peak_memory_mb,
+)
 from treatment.models import Provider
 from treatment.sample_directory import METRO_ZIPS, generate_sample_directory
 from treatment.search.params import RADIUS_CHOICES, SORT_CHOICES, filter_groups
 
-WARMUP_ROUNDS = 3
-FLOOR = "privacy"
 DISTINCT_SEARCHES = 300
 
 
@@ -121,11 +119,6 @@ def distinct_searches(count, seed):
     return list(paths)
 
 
-def percentile(sorted_values, fraction):
-    """Nearest-rank percentile of an already sorted list."""
-    return sorted_values[max(math.ceil(fraction * len(sorted_values)) - 1, 0)]
-
-
 class Command(BaseCommand):
     help = (
         "Benchmark the home, search, provider and privacy pages with N sample "
@@ -157,52 +150,24 @@ class Command(BaseCommand):
                     cursor.execute("VACUUM ANALYZE")  # as autovacuum would
             build_seconds = time.perf_counter() - started
             provider = Provider.objects.order_by("pk")[providers // 2]
-            named = cases(provider.get_absolute_url())
-            distinct = distinct_searches(DISTINCT_SEARCHES, seed)
+            task = {
+                "cases": cases(provider.get_absolute_url()),
+                "requests": requests,
+                "distinct": distinct_searches(DISTINCT_SEARCHES, seed),
+                "changed_provider": provider.pk,
+            }
             report = {
                 "providers": providers,
                 "seed": seed,
                 "database": connection.vendor,
                 "requests": requests,
                 "build_seconds": round(build_seconds, 1),
-                "cases": self.time_cases(named, requests),
-                **time_distinct(distinct),
-                "searchable_again_ms": time_change_to_search(provider),
+                **timed_by_a_worker(bench_url, task),
                 # This process's, the sample directory's building included.
                 "peak_memory_mb": peak_memory_mb(),
-                "worker_peak_memory_mb": worker_peak_memory_mb(
-                    bench_url, [*named.values(), *distinct]
-                ),
             }
         self.print_table(report)
         self.stdout.write(json.dumps(report))
-
-    def time_cases(self, paths, requests):
-        """Per case: median and p95 ms with a warm cache, the ratio of the median
-        to the floor's, the median with an empty cache, queries and status."""
-        client = Client()
-        cache.clear()  # nothing left over from the build
-        run_rounds(client, paths, WARMUP_ROUNDS)
-        warm = run_rounds(client, paths, requests)
-        cold = run_rounds(client, paths, requests, clear_cache=True)
-        results = {}
-        for name, path in paths.items():
-            cache.clear()
-            cold_queries, status = count_queries(client, path)
-            warm_queries, _ = count_queries(client, path)
-            results[name] = {
-                "path": path,
-                "median_ms": round(statistics.median(warm[name]), 2),
-                "p95_ms": round(percentile(sorted(warm[name]), 0.95), 2),
-                "queries": warm_queries,
-                "cold_median_ms": round(statistics.median(cold[name]), 2),
-                "cold_queries": cold_queries,
-                "status": status,
-            }
-        floor = results[FLOOR]["median_ms"]
-        for result in results.values():
-            result["x_floor"] = round(result["median_ms"] / floor, 1)
-        return results
 
     def print_table(self, report):
         self.stdout.write(
@@ -235,76 +200,17 @@ class Command(BaseCommand):
         )
 
 
-def run_rounds(client, paths, rounds, clear_cache=False):
-    """{case: [ms]}; cases take turns, so a busy moment weighs on all alike."""
-    timings = {name: [] for name in paths}
-    for _ in range(rounds):
-        for name, path in paths.items():
-            if clear_cache:
-                cache.clear()
-            started = time.perf_counter()
-            client.get(path, secure=True)
-            timings[name].append((time.perf_counter() - started) * 1000)
-    return timings
-
-
-def time_distinct(paths):
-    """Each search once, with the cache emptied first, as after a change to
-    the directory: median and p95 ms, and the most queries one ran."""
-    client = Client()
-    timings, cpu, queries = [], [], []
-    for path in paths:
-        cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            client.get(path, secure=True)
-            timings.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - cpu_started) * 1000)
-        queries.append(len(captured))
-    timings.sort()
-    return {
-        "distinct_searches": len(paths),
-        "distinct_median_ms": round(statistics.median(timings), 2),
-        "distinct_p95_ms": round(percentile(timings, 0.95), 2),
-        # This process's CPU time, which other work on the machine does not
-        # inflate as it does the clock (SQLite's work counts, PostgreSQL's not).
-        "distinct_cpu_median_ms": round(statistics.median(cpu), 2),
-        "distinct_queries": max(queries),
-    }
-
-
-def time_change_to_search(provider):
-    """ms from a staff edit to the first search that shows it, done."""
-    client = Client()
-    # Sample providers sit on their ZIP's centre: nearest first from there,
-    # the renamed one comes first among those at no distance.
-    provider.name = "AAA Bench Renamed Provider"
-    provider.save()  # in autocommit: the directory's new version is committed
-    started = time.perf_counter()
-    response = client.get(f"/treatment/?near={provider.zip_code}", secure=True)
-    elapsed = (time.perf_counter() - started) * 1000
-    if b"AAA Bench Renamed Provider" not in response.content:
-        raise CommandError("A search after a change did not show the change.")
-    return round(elapsed, 1)
-
-
-def worker_peak_memory_mb(database_url, paths):
-    """The peak memory of a fresh process (manage.py bench_worker) answering
-    `paths` from the bench database, as a web worker would."""
+def timed_by_a_worker(database_url, task):
+    """What a fresh process (manage.py bench_worker) measures of `task` on the
+    bench database: a web worker's, without the memory and objects that
+    building the sample directory leaves in this one."""
     worker = subprocess.run(  # noqa: S603 (our own manage.py)
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench_worker"],
-        input=json.dumps(paths),
+        input=json.dumps(task),
         env={**os.environ, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
     )
     if worker.returncode:
         raise CommandError(f"The worker process failed:\n{worker.stderr}")
-    return int(worker.stdout)
-
-
-def count_queries(client, path):
-    """(SQL queries, status code) of one request."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, secure=True)
-    return len(queries), response.status_code
+    return json.loads(worker.stdout)

@@ -266,8 +266,11 @@ def test_an_index_brought_up_to_date_by_the_change_log_is_one_built_anew(
             with django_capture_on_commit_callbacks(execute=True):
                 change(kind, which, fields)
         version = DirectoryVersion.current()
-        updated = updated_index(before, version)
-        assert updated is not None, "a few providers changed: no build anew"
+        if version == before.version:  # the edits wrote nothing (the same services)
+            updated = before
+        else:
+            updated = updated_index(before, version)
+            assert updated is not None, "a few providers changed: no build anew"
         assert contents(updated, now) == contents(build_index(version), now)
         transaction.set_rollback(True)
 

@@ -119,7 +119,9 @@ def new_directory_version(provider_ids=None):
             DirectoryChange(provider_id=pk, version=token)
             for pk in provider_ids or [None]
         )
-        DirectoryChange.objects.filter(pk__lte=changes[-1].pk - CHANGES_KEPT).delete()
+        # (SQLite before 3.35 gives bulk-created rows no ids.)
+        latest = changes[-1].pk or DirectoryChange.objects.latest("pk").pk
+        DirectoryChange.objects.filter(pk__lte=latest - CHANGES_KEPT).delete()
         if not DirectoryVersion.objects.update(token=token):
             DirectoryVersion.objects.create(token=token)
 

@@ -83,16 +83,13 @@ class IndexSearch:
     def miles_to(self, rows):
         """Great-circle miles from the place to these positions, computed as
         query.MilesFrom computes them in SQL."""
-        index = self.index
-        latitude = math.radians(self.place.latitude)
-        a = np.sin((index.latitude_radians[rows] - latitude) / 2) ** 2 + math.cos(
+        index, place = self.index, self.place
+        latitude = np.radians(index.latitude[rows])
+        longitude = np.radians(index.longitude[rows])
+        origin = math.radians(place.latitude)
+        a = np.sin((latitude - origin) / 2) ** 2 + math.cos(origin) * np.cos(
             latitude
-        ) * index.cos_latitude[rows] * (
-            np.sin(
-                (index.longitude_radians[rows] - math.radians(self.place.longitude)) / 2
-            )
-            ** 2
-        )
+        ) * (np.sin((longitude - math.radians(place.longitude)) / 2) ** 2)
         return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
     def narrowed(self, bits, leaving_out=None):

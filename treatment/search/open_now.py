@@ -64,26 +64,35 @@ class OpenNowIndex:
         opening hours."""
         positions, starts, ends = spans
         late = ends > WEEK  # past the week's end: its tail starts the week
-        always = np.flatnonzero(always)
-        positions = np.concatenate([positions, positions[late], always], dtype=np.int32)
-        extra = int(late.sum()) + len(always)
-        starts = np.concatenate(
-            [starts, np.zeros(extra, dtype=np.int16)], dtype=np.int16
-        )
-        ends = np.concatenate(
-            [np.minimum(ends, WEEK), ends[late] - WEEK, np.full(len(always), WEEK)],
-            dtype=np.int16,
-        )
         span_zones = zones[positions]
+        always = np.flatnonzero(always)
+        always_zones = zones[always]
         self.size = len(zones)
         self.zones = {}
-        for number in np.unique(span_zones).tolist():
-            zone, here = US_TIME_ZONES[number], span_zones == number
-            self.zones[zone] = (
-                positions[here],
-                starts[here],
-                ends[here],
-                np.unique(np.concatenate([starts[here], ends[here]])),
+        # Zone by zone, so that only one zone's spans are copied at a time.
+        for number in np.union1d(span_zones, always_zones).tolist():
+            here = span_zones == number
+            tail = here & late
+            whole_week = always[always_zones == number]
+            zone_starts = np.concatenate(
+                [starts[here], np.zeros(tail.sum() + len(whole_week), dtype=np.int16)],
+                dtype=np.int16,
+            )
+            zone_ends = np.concatenate(
+                [
+                    np.minimum(ends[here], WEEK),
+                    ends[tail] - WEEK,
+                    np.full(len(whole_week), WEEK),
+                ],
+                dtype=np.int16,
+            )
+            self.zones[US_TIME_ZONES[number]] = (
+                np.concatenate(
+                    [positions[here], positions[tail], whole_week], dtype=np.int32
+                ),
+                zone_starts,
+                zone_ends,
+                np.unique(np.concatenate([zone_starts, zone_ends])),
             )
         self.last = (None, None)
 

@@ -346,12 +346,12 @@ def provider_rows(providers):
 
 
 def read_columns(queryset, chunk=10_000):
-    """provider_rows' COLUMNS, read a chunk of rows at a time: a hundred
-    thousand rows of Python objects at once would cost more memory than the
-    whole index."""
+    """provider_rows' COLUMNS, read a chunk of rows at a time (as raw_rows
+    reads): a hundred thousand rows of Python objects at once would cost
+    more memory than the whole index."""
     sql, params = queryset.query.sql_with_params()
     chunks = []
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             chunks.append(as_columns(rows))
@@ -419,9 +419,11 @@ def as_text(*parts):
 
 
 def raw_rows(queryset):
-    """The queryset's rows as the database driver gives them, one at a time."""
+    """The queryset's rows as the database driver gives them, one at a time
+    (on PostgreSQL from a server-side cursor, as QuerySet.iterator() reads:
+    the driver would otherwise hold every row of the result at once)."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         yield from cursor
 

@@ -35,10 +35,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from treatment.management.commands.bench_directory import (
-    percentile,
-    throwaway_database,
-)
+from treatment.management.commands.bench_directory import throwaway_database
+from treatment.management.commands.bench_worker import percentile
 from treatment.models import Inquiry, Provider, Service
 from treatment.sample_directory import generate_sample_directory
 

@@ -97,7 +97,7 @@ def test_report_form_with_errors_is_accessible(phone_page, live_server):
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
     # static/js/form-errors.js takes the reader to the field to fix.
-    assert page.evaluate("document.activeElement.id") == "id_details"
+    expect(page.locator("#id_details")).to_be_focused()  # waits for the page
     assert axe_violations(page) == []
     screenshot(page, "facts-report-error-invalid-phone")
     assert page.off_site_requests == [] and page.console_errors == []

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from treatment.models import Inquiry, ListingReport
@@ -37,14 +38,14 @@ def test_phone_visitor_corrects_a_mistake_and_sends_a_message(
     page.wait_for_url(f"**/treatment/{provider.slug}/contact/")
     summary = page.get_by_role("alert")
     assert "Please check these 2 answers" in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "id_email"
+    expect(page.locator("#id_email")).to_be_focused()  # waits for the page
     assert page.get_by_label("Your message").input_value() == MESSAGE
     assert axe_violations(page) == []
     screenshot(page, "inquiry-errors-phone")
     assert Inquiry.objects.count() == 0
 
     summary.get_by_role("link", name="Tick the box to agree").click()
-    assert page.evaluate("document.activeElement.id") == "id_consent"
+    expect(page.locator("#id_consent")).to_be_focused()  # waits for the page
     page.get_by_label("Email").fill("sam@example.org")
     page.get_by_label("I agree that Harbor Clinic will receive my message").check()
     page.get_by_role("button", name="Send message").click()
@@ -102,7 +103,7 @@ def test_contact_and_report_pages_have_no_accessibility_violations(
     page.get_by_role("link", name="Report a problem with this listing").click()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Send report").click()
-    assert page.evaluate("document.activeElement.id") == "id_reason_0"
+    expect(page.locator("#id_reason_0")).to_be_focused()  # waits for the page
     assert axe_violations(page) == []
     screenshot(page, "report-errors-phone")
     page.get_by_label("It has closed or moved").check()

@@ -101,6 +101,7 @@ class DirectoryIndex:
         self.verified_rank[by_verified] = np.arange(self.size)
         self.position_of = positions_of(self.pks)
         self.service_rows = {pk: row for row, pk in enumerate(services)}
+        self.service_ids = np.array(list(services), dtype=np.int64)  # by row
         self.services = np.zeros((len(services), self.words), dtype=np.uint64)
         for row, bits in enumerate(services.values()):
             self.services[row] = bits
@@ -151,7 +152,6 @@ class DirectoryIndex:
         """{provider id: (the ids of the services it offers, its opening hours'
         (start, end) spans)} for these published providers (the cards')."""
         positions = position_in(self.position_of, pks)
-        service_ids = np.array(list(self.service_rows), dtype=np.int64)
         offers = (
             self.services[:, positions >> 6] >> (positions & 63).astype(np.uint64)
         ) & np.uint64(1)
@@ -162,7 +162,7 @@ class DirectoryIndex:
                 continue
             hours = slice(self.hours_from[position], self.hours_from[position + 1])
             offered[pk] = (
-                set(service_ids[offers[:, column] == 1].tolist()),
+                set(self.service_ids[offers[:, column] == 1].tolist()),
                 list(zip(starts[hours].tolist(), ends[hours].tolist(), strict=True)),
             )
         return offered

@@ -16,12 +16,13 @@ provider open 01:00 to 03:00 is open for one hour (spring) or three (autumn).
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils.dateformat import time_format
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -158,7 +159,7 @@ class HoursStatus:
         days = (day.date() - self.today).days
         if until and days == 1 and time(0) < clock <= SMALL_HOURS_END:
             days = 0
-        values = {"time": time_format(clock, "P")}
+        values = {"time": clock_text(clock)}
         if days == 0:
             text = _("until %(time)s") if until else _("opens %(time)s")
         elif days == 1:
@@ -175,6 +176,18 @@ class HoursStatus:
         return " · ".join(str(part) for part in self.parts)
 
 
+def clock_text(clock):
+    """A time of day as the page's language writes it ("5 p.m.")."""
+    return remembered_clock_text(clock, get_language())
+
+
+@lru_cache(maxsize=4096)
+def remembered_clock_text(clock, language):
+    """Kept, keyed by the language it is in: a page of cards shows 20 times,
+    and formatting one costs as much as the rest of the line."""
+    return time_format(clock, "P")
+
+
 def day_table(intervals, today=None):
     """The week as a page shows it: [(weekday name, [times], is today)] from
     (weekday, opens, closes) intervals, Monday first; a day without any says
@@ -184,9 +197,7 @@ def day_table(intervals, today=None):
         if (opens.hour, opens.minute) == (closes.hour, closes.minute):
             times[weekday].append(_("Open 24 hours"))
         else:
-            times[weekday].append(
-                f"{time_format(opens, 'P')} – {time_format(closes, 'P')}"
-            )
+            times[weekday].append(f"{clock_text(opens)} – {clock_text(closes)}")
     return [
         (WEEKDAYS[day], spans or [_("Closed")], day == today)
         for day, spans in times.items()

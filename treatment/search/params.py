@@ -251,6 +251,7 @@ class DirectoryFilter(django_filters.FilterSet):
         cls = type(self)
         if "form_class" not in vars(cls):
             cls.form_class = super().get_form_class()
+            cls.form_class.base_fields = SharedFields(cls.form_class.base_fields)
         return cls.form_class
 
     # Radius and sort shape other filters and the ordering; they filter nothing.
@@ -453,6 +454,15 @@ class SharedFilters(dict):
             copies[name] = copied = copy.copy(filter_)
             copied.method = filter_.method  # bound to the copy, which has the parent
         return copies
+
+
+class SharedFields(dict):
+    """A form class's fields, which Django deep-copies for each form (their
+    widgets, choices and messages: half a millisecond a search). A search's
+    form reads its fields and changes none, so a copy of each serves."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
 
 
 @lru_cache(maxsize=1)

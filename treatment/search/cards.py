@@ -102,9 +102,9 @@ def result_cards(rows, groups, version, now, offered_by):
         missing.update(card_providers(unread))
     if missing:
         providers = [provider for provider in missing.values() if provider]
-        page_path = provider_page_path()
+        page = PageOfCards()
         rendered = {
-            keys[provider.pk]: (*card_html(provider, page_path), provider.week)
+            keys[provider.pk]: (*page.card_html(provider), provider.week)
             for provider in with_card_data(providers, groups, offered_by)
         }
         if version:
@@ -139,45 +139,58 @@ def card_sql(vendor, count):
     return query.query.sql_with_params()[0]
 
 
-def provider_page_path():
-    """A function giving a provider's page path (get_absolute_url) from its
-    slug, by one reverse() for a page of cards rather than one a card (a
-    sixth of a card's cost): a slug needs no quoting."""
-    head, tail = reverse("treatment:provider-detail", args=["-"]).rsplit("-", 1)
-    return lambda slug: f"{head}{slug}{tail}"
+class PageOfCards:
+    """What every card of a page says alike, worked out once for the page in
+    its language: reverse(), gettext and the date format cost as much as the
+    rest of a card when asked for each one."""
 
+    def __init__(self):
+        # A provider's page path (get_absolute_url) from its slug, which
+        # needs no quoting.
+        self.path_head, self.path_tail = reverse(
+            "treatment:provider-detail", args=["-"]
+        ).rsplit("-", 1)
+        self.call = gettext("Call %(number)s")
+        self.offers, self.payment = gettext("Offers"), gettext("Payment")
+        self.day_format = short_date_format()
 
-def card_html(provider, page_path):
-    """The provider's card as (HTML before, HTML after) the place where a
-    search shows its distance and opening hours' line; the provider needs
-    with_card_data's attributes, and page_path is provider_page_path()'s.
+    def card_html(self, provider):
+        """The provider's card as (HTML before, HTML after) the place where
+        a search shows its distance and opening hours' line; the provider
+        needs with_card_data's attributes.
 
-    f-strings of text put through html.escape, which django.utils.html.escape
-    wraps: its check for lazy text, and format_html's, would cost as much as
-    the rest of the card.
-    """
-    before = (
-        f'<li class="result">\n<h2><a href="{escape(page_path(provider.slug))}">'
-        f'{escape(provider.name)}</a></h2>\n<div class="meta">\n'
-    )
-    street = f"{provider.street}, " if provider.street else ""
-    address = f"{street}{provider.city}, {provider.state} {provider.zip_code}"
-    after = [status_badges(provider), "</div>", f"<p>{escape(address)}</p>"]
-    if number := provider.call_number:
-        call = gettext("Call %(number)s") % {"number": number}
-        after.append(
-            f'<p><a class="button call" href="{escape(tel_href(number))}">'
-            f"{escape(call)}</a></p>"
+        f-strings of text put through html.escape, which
+        django.utils.html.escape wraps: its check for lazy text, and
+        format_html's, would cost as much as the rest of the card.
+        """
+        path = f"{self.path_head}{provider.slug}{self.path_tail}"
+        before = (
+            f'<li class="result">\n<h2><a href="{escape(path)}">'
+            f'{escape(provider.name)}</a></h2>\n<div class="meta">\n'
         )
-    after.append("<dl>")
-    for label, names in [
-        (gettext("Offers"), provider.main_services),
-        (gettext("Payment"), provider.payment_services),
-    ]:
-        if names:
-            after.append(f"<dt>{escape(label)}</dt><dd>{escape(', '.join(names))}</dd>")
-    after += ["</dl>", freshness_line(provider, short_date_format()), "</li>"]
-    return mark_safe(before), mark_safe("\n".join(after))  # noqa: S308 (escaped)
+        street = f"{provider.street}, " if provider.street else ""
+        address = f"{street}{provider.city}, {provider.state} {provider.zip_code}"
+        after = [
+            status_badges(provider, self.day_format),
+            "</div>",
+            f"<p>{escape(address)}</p>",
+        ]
+        if number := provider.call_number:
+            call = self.call % {"number": number}
+            after.append(
+                f'<p><a class="button call" href="{escape(tel_href(number))}">'
+                f"{escape(call)}</a></p>"
+            )
+        after.append("<dl>")
+        for label, names in [
+            (self.offers, provider.main_services),
+            (self.payment, provider.payment_services),
+        ]:
+            if names:
+                names = escape(", ".join(names))
+                after.append(f"<dt>{escape(label)}</dt><dd>{names}</dd>")
+        after += ["</dl>", freshness_line(provider, self.day_format), "</li>"]
+        return mark_safe(before), mark_safe("\n".join(after))  # noqa: S308 (escaped)
 
 
 def with_card_data(providers, groups, offered_by):

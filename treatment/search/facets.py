@@ -22,6 +22,9 @@ from treatment.search.params import FilterGroup
 PER_SEARCH = frozenset(
     {"count", "count_label", "empty_class", "checked_attr", "open_attr", "summary"}
 )
+# Those whose values are numbers or this module's own attributes, which need
+# no escaping (the others hold names and translations).
+MARKUP_FREE = frozenset({"count", "empty_class", "checked_attr", "open_attr"})
 # A slot's mark: a "<" the template printed unescaped, so from a mark alone.
 SLOT = re.compile("<slot (\\d+)>")
 
@@ -125,17 +128,16 @@ class PanelStencil:
     def fill(self, facets):
         parts = self.parts[:]
         parts[1::2] = [
-            escape(str(getattr(owner, name))) for owner, name in self.values(facets)
+            str(value) if name in MARKUP_FREE else escape(value)
+            for name, value in self.values(facets)
         ]
         return mark_safe("".join(parts))  # noqa: S308 (escaped here and by the template)
 
     def values(self, facets):
-        """(GroupFacet or Option, attribute name) of each slot."""
+        """(attribute name, value) of each slot."""
         for facet, option, name in self.slots:
-            yield (
-                facets[facet] if option is None else facets[facet].options[option],
-                name,
-            )
+            owner = facets[facet] if option is None else facets[facet].options[option]
+            yield name, getattr(owner, name)
 
 
 class StandIn:

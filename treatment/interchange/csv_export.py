@@ -10,7 +10,6 @@ import csv
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from treatment.models import Provider
 from treatment.search.params import directory_filter, filter_groups
 
 VISITOR_ROW_LIMIT = 1000
@@ -90,9 +89,7 @@ def staff_csv_response(queryset):
 
 def visitor_results_csv_response(request):
     """The search page's results for these GET parameters, at most 1,000 rows."""
-    filterset = directory_filter(filter_groups())(
-        request.GET, queryset=Provider.objects.published()
-    )
+    filterset = directory_filter(filter_groups())(request.GET)
     providers = filterset.ordered(filterset.filtered()).with_services()
     columns = dict(PUBLIC_COLUMNS)
     if filterset.place:

@@ -372,7 +372,10 @@ class DirectoryFilter(django_filters.FilterSet):
         return hashlib.sha256(repr(choices).encode()).hexdigest()
 
     def filtered(self, exclude=()):
-        queryset = self.queryset.all()
+        """The published providers matching every choice but the `exclude`d
+        ones. (Not the filterset's own queryset, which a search would have
+        to build, filter and so compile for each request.)"""
+        queryset = Provider.objects.published()
         for name, value in self.cleaned.items():
             if name not in exclude:
                 queryset = self.filters[name].filter(queryset, value)

@@ -5,7 +5,7 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 
-from treatment.models import DirectoryVersion, Provider
+from treatment.models import DirectoryVersion
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import result_cards
 from treatment.search.facets import filter_panel, group_facets
@@ -118,7 +118,7 @@ def search_directory(params, now=None):
         filterset_class = directory_filter(filter_groups())
     else:
         filterset_class = cached_directory_filter(directory_version)
-    filterset = filterset_class(params, queryset=Provider.objects.published(), now=now)
+    filterset = filterset_class(params, now=now)
     version = cache_version(directory_version)
     notices = [
         message

@@ -136,7 +136,11 @@ def card_providers(pks):
 def card_sql(vendor, count):
     """The SQL that reads CARD_COLUMNS of `count` providers by id, compiled
     once per database vendor and count (a page holds at most PER_PAGE)."""
-    query = Provider.objects.filter(pk__in=range(count)).values_list(*CARD_COLUMNS)
+    query = (
+        Provider.objects.filter(pk__in=range(count))
+        .order_by()  # the page's rows give the order
+        .values_list(*CARD_COLUMNS)
+    )
     return query.query.sql_with_params()[0]
 
 

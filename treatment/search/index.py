@@ -21,9 +21,9 @@ positions, ANDed into the candidates like `accepting` (see
 IndexSearch.candidates): a small array here compared with "now" when the
 search runs; its count beside the checkbox is the popcount of the results AND
 that mask. "Confirmed in the last 6 months" does so with the days confirmed
-and checked (confirmed_since); "open now" with the published providers'
-weekly open spans by time zone (open_now.OpenNowIndex), compared with the
-search's instant (filterset.now).
+and checked (confirmed_since); "open now" with the index's opening hours,
+each compared with the search's instant (filterset.now) in its provider's
+time zone (open_now.OpenNowIndex).
 """
 
 import contextlib
@@ -107,16 +107,14 @@ class DirectoryIndex:
         for row, bits in enumerate(services.values()):
             self.services[row] = bits
         self.keywords = {}
-        # The opening hours by position: position p's are [starts[p], starts[p + 1]).
+        # The opening hours in position order, held once: the cards and
+        # "open now" both read these arrays.
         positions, starts, ends = hours
         if np.any(positions[1:] < positions[:-1]):  # as read; an update keeps order
             order = np.argsort(positions, kind="stable")
             positions, starts, ends = positions[order], starts[order], ends[order]
             del order
         self.hours = positions, starts, ends
-        self.hours_from = np.searchsorted(
-            self.hours[0], np.arange(self.size + 1, dtype=np.int32)
-        ).astype(np.int32)
         self.open_now = OpenNowIndex(
             columns["time_zone"], columns["open_24_7"], self.hours
         )
@@ -162,12 +160,13 @@ class DirectoryIndex:
         offers = (
             self.services[:, positions >> 6] >> (positions & 63).astype(np.uint64)
         ) & np.uint64(1)
-        _, starts, ends = self.hours
+        hours_at, starts, ends = self.hours
+        first, after = np.searchsorted(hours_at, [positions, positions + 1])
         offered = {}
         for column, (pk, position) in enumerate(zip(pks, positions, strict=True)):
             if position < 0:
                 continue
-            hours = slice(self.hours_from[position], self.hours_from[position + 1])
+            hours = slice(first[column], after[column])
             offered[pk] = (
                 set(self.service_ids[offers[:, column] == 1].tolist()),
                 list(zip(starts[hours].tolist(), ends[hours].tolist(), strict=True)),

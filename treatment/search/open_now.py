@@ -2,8 +2,8 @@
 opening hours (treatment.models.OpeningHours) in each one's own time zone.
 
 Two ways, held equal by the search property test: a Q for the plain SQL path,
-and OpenNowIndex, the directory index's arrays of the week's open spans,
-compared with the instant as a mask. Both read each zone's local minute of
+and OpenNowIndex, which compares the directory index's opening hours with
+the instant as a mask. Both read each zone's local minute of
 the week at the instant; a span (start, end) of minutes of the week is open
 at minute m when start <= m < end, or, for one running past the week's end
 (Sunday night into Monday), start <= m + WEEK < end.
@@ -48,52 +48,31 @@ def zone_numbers(names):
 
 
 class OpenNowIndex:
-    """The published directory's open spans, by time zone, as arrays.
+    """The published directory's open spans, compared with an instant.
 
-    Per zone: the spans' positions, starts and ends (minutes of the week,
-    those past the week's end split at it; 24/7 providers one span of the
-    whole week), and the week's minutes where any of them opens or closes.
-    Between two such minutes in every zone nothing opens or closes, so the
-    mask is the same: `slot(moment)` names that stretch, keys the cache and
-    keeps the last mask.
+    It reads the directory index's own arrays, copying none: each position's
+    time zone, whether open 24/7, and the opening hours' spans (positions,
+    starts, ends in minutes of the week). Of its own it keeps, per zone, the
+    week's minutes where a span there opens or closes. Between two such
+    minutes in every zone nothing opens or closes, so the mask is the same:
+    `slot(moment)` names that stretch, keys the cache and keeps the last mask.
     """
 
     def __init__(self, zones, always, spans):
         """zones: each position's time zone, as zone_numbers() gives; always:
         a bool array, open 24/7; spans: (position, start, end) arrays from the
         opening hours."""
+        self.zones, self.always, self.spans = zones, always, spans
         positions, starts, ends = spans
-        late = ends > WEEK  # past the week's end: its tail starts the week
         span_zones = zones[positions]
-        always = np.flatnonzero(always)
-        always_zones = zones[always]
-        self.size = len(zones)
-        self.zones = {}
-        # Zone by zone, so that only one zone's spans are copied at a time.
-        for number in np.union1d(span_zones, always_zones).tolist():
-            here = span_zones == number
-            tail = here & late
-            whole_week = always[always_zones == number]
-            zone_starts = np.concatenate(
-                [starts[here], np.zeros(tail.sum() + len(whole_week), dtype=np.int16)],
-                dtype=np.int16,
+        # A span past the week's end closes at its end less a week.
+        self.changes = {
+            number: np.unique(
+                np.concatenate([starts[here], ends[here] % WEEK], dtype=np.int16)
             )
-            zone_ends = np.concatenate(
-                [
-                    np.minimum(ends[here], WEEK),
-                    ends[tail] - WEEK,
-                    np.full(len(whole_week), WEEK),
-                ],
-                dtype=np.int16,
-            )
-            self.zones[US_TIME_ZONES[number]] = (
-                np.concatenate(
-                    [positions[here], positions[tail], whole_week], dtype=np.int32
-                ),
-                zone_starts,
-                zone_ends,
-                np.unique(np.concatenate([zone_starts, zone_ends])),
-            )
+            for number in np.unique(span_zones).tolist()
+            for here in [span_zones == number]
+        }
         self.last = (None, None)
 
     def slot(self, moment):
@@ -101,8 +80,10 @@ class OpenNowIndex:
         falls in, in every zone: bytes, the same all through the stretch."""
         return np.array(
             [
-                np.searchsorted(changes, local_minute(zone, moment), side="right")
-                for zone, (*_, changes) in self.zones.items()
+                np.searchsorted(
+                    changes, local_minute(US_TIME_ZONES[number], moment), "right"
+                )
+                for number, changes in self.changes.items()
             ],
             dtype=np.int32,
         ).tobytes()
@@ -112,9 +93,15 @@ class OpenNowIndex:
         slot = self.slot(moment)
         if self.last[0] == slot:
             return self.last[1]
-        mask = np.zeros(self.size, dtype=bool)
-        for zone, (positions, starts, ends, _) in self.zones.items():
-            minute = local_minute(zone, moment)
-            mask[positions[(starts <= minute) & (ends > minute)]] = True
+        minutes = np.zeros(len(US_TIME_ZONES), dtype=np.int16)  # by zone number
+        for number in self.changes:
+            minutes[number] = local_minute(US_TIME_ZONES[number], moment)
+        positions, starts, ends = self.spans
+        minute = minutes[self.zones][positions]  # each span's zone's
+        # A span past the week's end is open until its end less a week too
+        # (every start is within the week: OpeningHours' constraint).
+        open_spans = ((starts <= minute) & (ends > minute)) | (ends > minute + WEEK)
+        mask = self.always.copy()
+        mask[positions[open_spans]] = True
         self.last = (slot, mask)
         return mask

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import defusedxml.ElementTree as safe_xml
 import ijson
-import openpyxl
 from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -314,6 +313,10 @@ def read_workbook(data):
             check_workbook_parts(archive)
     except (zipfile.BadZipFile, ValueError) as error:
         raise ImportFileError(unreadable) from error
+    # Imported here, not with the module: every web worker loads this module
+    # (admin's import page) and openpyxl would cost each some 6 MB.
+    import openpyxl
+
     workbook = None
     try:
         # openpyxl parses with defusedxml when it is installed (it is pinned):

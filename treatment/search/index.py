@@ -54,7 +54,11 @@ from treatment.search.open_now import OpenNowIndex, zone_numbers
 from treatment.search.query import ProviderServices
 
 KEYWORDS_REMEMBERED = 128  # each one a bitmap: n / 8 bytes
-HOURS_ROW = -1  # the service id under which the opening hours are read
+# The opening hours are read as rows of their own, each of the providers of
+# HOURS_IDS consecutive ids, under negative "service ids": one row of them all
+# would be a string of some 6 MB at 100,000 providers, held (and, in SQLite's
+# aggregate, regrown) at once.
+HOURS_IDS = 10_000
 # What the index keeps of each provider, one array each, as read by
 # provider_rows(): what search filters and sorts by.
 COLUMNS = (
@@ -208,12 +212,12 @@ def build_index(version):
         .annotate(ids=StringAgg(Cast("provider_id", CharField()), Value(",")))
         .values_list("service_id", "ids")
     )
-    # And, in the same query, one row of every opening hours interval of the
-    # published providers as "provider id,start,end,...", under HOURS_ROW.
+    # And, in the same query, the opening hours intervals of the published
+    # providers as "provider id,start,end,...", a row per HOURS_IDS ids.
     hours = (
         OpeningHours.objects.filter(provider__is_published=True)
         .order_by()
-        .values(row=Value(HOURS_ROW))
+        .values(row=-1 - F("provider_id") / HOURS_IDS)
         .annotate(
             spans=StringAgg(
                 Concat(
@@ -228,14 +232,14 @@ def build_index(version):
     )
     columns = read_columns(provider_rows(Provider.objects.published()))
     position_of, size = positions_of(columns["pk"]), len(columns["pk"])
-    services, spans = {}, ""
-    for service_id, ids in raw_rows(offered.union(hours, all=True)):
-        if service_id == HOURS_ROW:
-            spans = ids or ""
+    services, spans = {}, [np.empty(0, dtype=np.int32)]
+    for row, ids in raw_rows(offered.union(hours, all=True)):
+        if row < 0:
+            spans.append(np.fromstring(ids, dtype=np.int32, sep=","))
         else:
             ids = np.fromstring(ids, dtype=np.int64, sep=",")
-            services[service_id] = bitmap(mask_at(position_in(position_of, ids), size))
-    hours = np.fromstring(spans, dtype=np.int32, sep=",").reshape(-1, 3)
+            services[row] = bitmap(mask_at(position_in(position_of, ids), size))
+    hours = np.concatenate(spans).reshape(-1, 3)
     del spans
     hours = (position_in(position_of, hours[:, 0]), *as_minutes(hours[:, 1:].T))
     return DirectoryIndex(version, columns, services, hours)
@@ -426,12 +430,14 @@ def as_text(*parts):
 
 def raw_rows(queryset):
     """The queryset's rows as the database driver gives them, one at a time
-    (on PostgreSQL from a server-side cursor, as QuerySet.iterator() reads:
-    the driver would otherwise hold every row of the result at once)."""
+    (on PostgreSQL from a server-side cursor, fetched one by one: the driver
+    would otherwise hold every row of the result at once, or, iterated, a
+    batch of 2,000, all of build_index's rows)."""
     sql, params = queryset.query.sql_with_params()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        yield from cursor
+        while (row := cursor.fetchone()) is not None:
+            yield row
 
 
 class LatestIndex:

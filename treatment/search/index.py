@@ -312,14 +312,29 @@ def updated_index(index, version):
             mask = merged(index.mask(index.services[row]), none)
         mask[offering.get(pk, [])] = True
         services[pk] = bitmap(mask)
+    hours = merged_hours(
+        index,
+        kept,
+        np.flatnonzero(stays_at),
+        position_of,
+        published.filter(pk__in=changed),
+    )
+    return DirectoryIndex(version, columns, services, hours)
+
+
+def merged_hours(index, kept, kept_at, position_of, changed):
+    """The opening hours of updated_index: the index's of the `kept`
+    positions, moved to their new positions `kept_at`, with those of the
+    `changed` providers read again, in position order. (A function of its
+    own, so that what it works with is freed before the new index is made.)"""
     moved_to = np.full(index.size, -1, dtype=np.int32)
-    moved_to[kept] = np.flatnonzero(stays_at)
+    moved_to[kept] = kept_at
     positions, starts, ends = index.hours
     stay = kept[positions]
     spans = np.array(
-        OpeningHours.objects.filter(
-            provider__in=published.filter(pk__in=changed)
-        ).values_list("provider_id", "start_minute", "end_minute"),
+        OpeningHours.objects.filter(provider__in=changed).values_list(
+            "provider_id", "start_minute", "end_minute"
+        ),
         dtype=np.int64,
     ).reshape(-1, 3)
     # The kept spans stay in position order; the changed ones go in among them.
@@ -328,7 +343,7 @@ def updated_index(index, version):
     new_positions.sort()
     kept_positions = moved_to[positions[stay]]
     at = np.searchsorted(kept_positions, new_positions, side="right")
-    hours = (
+    return (
         np.insert(kept_positions, at, new_positions),
         *as_minutes(
             [
@@ -337,7 +352,6 @@ def updated_index(index, version):
             ]
         ),
     )
-    return DirectoryIndex(version, columns, services, hours)
 
 
 def provider_rows(providers):

@@ -9,6 +9,8 @@ at minute m when start <= m < end, or, for one running past the week's end
 (Sunday night into Monday), start <= m + WEEK < end.
 """
 
+from functools import cached_property
+
 import numpy as np
 from django.db.models import Exists, OuterRef, Q
 
@@ -63,17 +65,23 @@ class OpenNowIndex:
         a bool array, open 24/7; spans: (position, start, end) arrays from the
         opening hours."""
         self.zones, self.always, self.spans = zones, always, spans
-        positions, starts, ends = spans
-        span_zones = zones[positions]
+        self.last = (None, None)
+
+    @cached_property
+    def changes(self):
+        """{zone number: the week's minutes where a span there opens or
+        closes}. Worked out at the first search, not with the index: an
+        update makes the index while the old one is still held."""
+        positions, starts, ends = self.spans
+        span_zones = self.zones[positions]
         # A span past the week's end closes at its end less a week.
-        self.changes = {
+        return {
             number: np.unique(
                 np.concatenate([starts[here], ends[here] % WEEK], dtype=np.int16)
             )
             for number in np.unique(span_zones).tolist()
             for here in [span_zones == number]
         }
-        self.last = (None, None)
 
     def slot(self, moment):
         """Which stretch of the week between openings and closings `moment`

@@ -7,9 +7,9 @@ a new build.
 
 Providers sit at positions 0..n-1 in the order the database sorts them by
 name (then id), so a position is also the provider's rank by name. Per
-position: id, latitude and longitude, whether accepting new patients, the days
-confirmed by the provider and checked by our staff, and rank by the later of
-the two, most recent first. Per service: a bitmap (numpy uint64 words) of the
+position: id, latitude and longitude, whether accepting new patients, the
+later of the days confirmed by the provider and checked by our staff, and
+rank by it, most recent first. Per service: a bitmap (numpy uint64 words) of the
 positions that offer it. A filter is a union of bitmaps, "all of" across
 groups an intersection, a facet count an intersection's popcount; distance
 is measured only for the rows inside a bounding box, or for the results.
@@ -20,8 +20,8 @@ A filter that depends on the current time is a per-request mask over
 positions, ANDed into the candidates like `accepting` (see
 IndexSearch.candidates): a small array here compared with "now" when the
 search runs; its count beside the checkbox is the popcount of the results AND
-that mask. "Confirmed in the last 6 months" does so with the days confirmed
-and checked (confirmed_since); "open now" with the index's opening hours,
+that mask. "Confirmed in the last 6 months" does so with the later of the
+days confirmed and checked (confirmed_since); "open now" with the index's opening hours,
 each compared with the search's instant (filterset.now) in its provider's
 time zone (open_now.OpenNowIndex).
 """
@@ -66,8 +66,7 @@ COLUMNS = (
     "latitude",
     "longitude",
     "accepting",
-    "verified_on",
-    "confirmed_on",
+    "last_confirmed",  # Provider.last_confirmed_on
     "time_zone",
     "open_24_7",
 )
@@ -89,20 +88,14 @@ class DirectoryIndex:
         self.latitude, self.longitude = columns["latitude"], columns["longitude"]
         self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
         self.accepting = columns["accepting"]
-        # Most recently confirmed or checked first (Provider.last_confirmed_on;
-        # NaT compares False), never last, then by name.
-        self.verified_on = columns["verified_on"]
-        self.confirmed_on = columns["confirmed_on"]
+        # Most recently confirmed or checked first (NaT compares False), never
+        # last, then by name.
+        self.last_confirmed = days = columns["last_confirmed"]
         self.confirmed_kept = None, None  # (day, confirmed_since(day))
-        days = np.where(
-            np.isnat(self.confirmed_on) | (self.verified_on > self.confirmed_on),
-            self.verified_on,
-            self.confirmed_on,
-        )
         by_verified = np.lexsort(
             (np.arange(self.size), -days.astype(np.int64), np.isnat(days))
         )
-        self.verified_rank = np.empty(self.size, dtype=np.int64)
+        self.verified_rank = np.empty(self.size, dtype=np.int32)
         self.verified_rank[by_verified] = np.arange(self.size)
         self.position_of = positions_of(self.pks)
         self.service_rows = {pk: row for row, pk in enumerate(services)}
@@ -127,12 +120,11 @@ class DirectoryIndex:
         """The mask of the listings confirmed by their provider or checked by
         our staff on or after `day` (as models.confirmed_since; NaT, never,
         compares False). Kept for the last day asked, which every search of
-        a day asks: comparing dates with NaT costs a third of a search at
-        100,000 providers."""
+        a day asks: comparing every provider's day is a cost each search
+        would otherwise pay."""
         kept_day, mask = self.confirmed_kept
         if kept_day != day:
-            since = np.datetime64(day, "D")
-            mask = (self.confirmed_on >= since) | (self.verified_on >= since)
+            mask = self.last_confirmed >= np.datetime64(day, "D")
             self.confirmed_kept = day, mask  # one assignment: safe in threads
         return mask
 
@@ -390,10 +382,10 @@ def as_minutes(minutes):
 
 
 def as_columns(rows):
-    """provider_rows' rows as COLUMNS arrays."""
-    pks, latitude, longitude, status, verified, confirmed, zones, always = list(
-        zip(*rows, strict=True)
-    ) or [()] * len(COLUMNS)
+    """provider_rows' rows as COLUMNS arrays (of the two days, the later)."""
+    pks, latitude, longitude, status, verified, confirmed, zones, always = (
+        list(zip(*rows, strict=True)) or [()] * 8  # no rows: 8 empty fields
+    )
     return dict(
         zip(
             COLUMNS,
@@ -402,14 +394,21 @@ def as_columns(rows):
                 np.array(latitude, dtype=np.float64),
                 np.array(longitude, dtype=np.float64),
                 np.array(status, dtype=object) == Provider.Status.ACCEPTING,
-                np.array(verified, dtype="datetime64[D]"),
-                np.array(confirmed, dtype="datetime64[D]"),
+                later_day(
+                    np.array(verified, dtype="datetime64[D]"),
+                    np.array(confirmed, dtype="datetime64[D]"),
+                ),
                 zone_numbers(zones),
                 np.array(always, dtype=bool),
             ),
             strict=True,
         )
     )
+
+
+def later_day(first, second):
+    """The later of two arrays of days, NaT (never) only where both are."""
+    return np.where(np.isnat(second) | (first > second), first, second)
 
 
 def positions_of(pks):

@@ -84,11 +84,12 @@ def badge(kind, text):
     return f'<span class="badge {kind}">{escape(text)}</span>'
 
 
-def freshness_line(provider: Provider, day_format: str) -> SafeString:
-    """Provider.freshness as a paragraph, its day in `day_format` (a
-    translated date format): who confirmed the listing and when, or, once
-    that is no longer current, to call before going."""
-    freshness = provider.freshness
+def freshness_line(provider: Provider, day_format: str, today=None) -> SafeString:
+    """Provider.freshness (as of `today`, by default the present) as a
+    paragraph, its day in `day_format` (a translated date format): who
+    confirmed the listing and when, or, once that is no longer current, to
+    call before going."""
+    freshness = provider.freshness_on(today) if today else provider.freshness
     day = {"day": day_text(freshness.on, day_format)} if freshness.on else None
     if freshness.current and freshness.by == "provider":
         text = gettext("Confirmed by the provider on %(day)s.") % day

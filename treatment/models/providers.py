@@ -298,11 +298,15 @@ class Provider(models.Model):
         """Who last confirmed the listing, when, and whether that is recent
         enough to go by: the one rule the cards, the provider page and the
         staff screens show."""
+        return self.freshness_on(timezone.localdate())
+
+    def freshness_on(self, today) -> Freshness:
+        """The freshness as of `today` (a page of cards asks the date once)."""
         day = self.last_confirmed_on
         if day is None:
             return Freshness("", None, current=False)
         by = "provider" if day == self.confirmed_on else "staff"
-        return Freshness(by, day, current=timezone.localdate() - day <= CURRENT_FOR)
+        return Freshness(by, day, current=today - day <= CURRENT_FOR)
 
     @property
     def call_number(self):

@@ -8,6 +8,7 @@ from html import escape
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -162,6 +163,7 @@ class PageOfCards:
         self.call = gettext("Call %(number)s")
         self.offers, self.payment = gettext("Offers"), gettext("Payment")
         self.day_format = short_date_format()
+        self.today = timezone.localdate()
 
     def card_html(self, provider):
         """The provider's card as (HTML before, HTML after) the place where
@@ -198,7 +200,11 @@ class PageOfCards:
             if names:
                 names = escape(", ".join(names))
                 after.append(f"<dt>{escape(label)}</dt><dd>{names}</dd>")
-        after += ["</dl>", freshness_line(provider, self.day_format), "</li>"]
+        after += [
+            "</dl>",
+            freshness_line(provider, self.day_format, self.today),
+            "</li>",
+        ]
         return before, "\n".join(after)
 
 

@@ -3,7 +3,8 @@ opening hours' line and its freshness line, the same on its result card, its
 page and the provider's own confirmation page.
 
 Python rather than template includes, as a search renders 20 cards at a
-time (see treatment.search.cards.card_html, and its word on html.escape).
+time (see treatment.search.cards.PageOfCards.card_html, and its word on
+html.escape).
 """
 
 from functools import lru_cache

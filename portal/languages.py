@@ -10,10 +10,11 @@ and the health check have no Spanish address and stay in English.
 """
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,17 +33,26 @@ def page_language(path):
     return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
 
 
-def translated_path(full_path, code):
+def translated_path(full_path, code, match=None):
     """This address (path and query) in another language, or None when it has
-    none: a page outside the visitors' pages, or no page at all."""
-    path = full_path.split("?", 1)[0]
-    with translation.override(page_language(path)):
-        try:
-            resolve(path)
-        except Resolver404:
-            return None
-        url = translate_url(full_path, code)
-    if code != page_language(path) and url == full_path:
+    none: a page outside the visitors' pages, or no page at all. `match` is
+    the path's ResolverMatch when the request has one: resolving the path
+    again would cost as much as the rest of the page's header."""
+    path, _, query = full_path.partition("?")
+    language = page_language(path)
+    if match is None:
+        with translation.override(language):
+            try:
+                match = resolve(unquote(path))
+            except Resolver404:
+                return None
+    with translation.override(code):
+        try:  # as translate_url() does
+            url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            url = path
+    url = f"{url}?{query}" if query else url
+    if code != language and url == full_path:
         return None  # the same address in every language: not a visitor page
     return url
 
@@ -53,7 +63,7 @@ def alternates(request, urls=None):
     A page with no address in a language links to that language's home page."""
     current = page_language(request.path_info)
     found = urls or {
-        code: translated_path(request.get_full_path(), code)
+        code: translated_path(request.get_full_path(), code, request.resolver_match)
         for code, _ in settings.LANGUAGES
     }
     result = []

@@ -10,9 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
+from django.urls import resolve
+from django.utils import timezone, translation
 
 from facts.models import Article
+from portal.languages import page_language, translated_path
 from treatment.models import Inquiry, Provider, Service, ServiceCategory
 
 pytestmark = pytest.mark.django_db
@@ -379,3 +381,28 @@ def test_the_spanish_results_download_is_in_spanish(client, make_provider):
     assert "Ambulatorio; Medicaid" in row and "/es/treatment/" in row
     english = client.get("/treatment/results.csv", {"near": "21201"})
     assert english.content.decode("utf-8-sig").startswith("Name,Street,City")
+
+
+@pytest.mark.parametrize(
+    "full_path",
+    [
+        "/treatment/?near=Baltimore%2C+MD&radius=25",
+        "/es/treatment/?near=21201",
+        "/es/facts/",
+        "/privacy/",
+        "/api/hsds/services",
+        "/admin/login/?next=/admin/",
+    ],
+)
+def test_a_pages_other_address_is_the_same_from_its_match_as_from_its_path(
+    full_path,
+):
+    # Pages give their request's ResolverMatch to spare resolving the path
+    # again; the answer must be the one resolving the path gives.
+    path = full_path.split("?")[0]
+    with translation.override(page_language(path)):
+        match = resolve(path)
+    for code, _ in settings.LANGUAGES:
+        assert translated_path(full_path, code, match) == translated_path(
+            full_path, code
+        )

@@ -182,6 +182,41 @@ def test_sorting_by_distance_without_a_place_falls_back_to_name(client, maryland
     assert names(response) == sorted(names(response))
 
 
+def select(response, name):
+    """[(value, label, selected)] of a select's options."""
+    html = response.content.decode()
+    options = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)[1]
+    return [
+        (value, unescape(label), bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', options
+        )
+    ]
+
+
+def test_the_distance_and_sort_selects_show_the_choice_made(client, maryland):
+    page = client.get("/treatment/", {"near": "21201", "radius": "any", "sort": "name"})
+    assert [label for _, label, _ in select(page, "radius")] == [
+        "5 miles",
+        "10 miles",
+        "25 miles",
+        "50 miles",
+        "100 miles",
+        "Any distance",
+    ]
+    assert [value for value, _, chosen in select(page, "radius") if chosen] == ["any"]
+    assert select(page, "sort") == [
+        ("distance", "Nearest first", False),
+        ("name", "Name (A to Z)", True),
+        ("verified", "Most recently confirmed", False),
+    ]
+    # Without a place there is no "nearest", and 25 miles stays the distance.
+    page = client.get("/treatment/", {"q": "clinic"})
+    assert [value for value, _, _ in select(page, "sort")] == ["name", "verified"]
+    assert [value for value, _, chosen in select(page, "sort") if chosen] == ["name"]
+    assert [value for value, _, chosen in select(page, "radius") if chosen] == ["25"]
+
+
 def test_unpublished_providers_never_appear(client, make_provider):
     make_provider(name="Hidden Place", is_published=False)
     assert client.get("/treatment/").context["results"].total == 0

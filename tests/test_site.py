@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from portal import views
+from portal.templatetags.fragments import PARTS_KEPT
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -193,6 +196,77 @@ def test_every_page_has_the_layout_and_help_strip(client, path):
     assert f'href="{reverse("privacy")}"' in html
     for label in ("Facts", "Find treatment", "Get help now"):
         assert f">{label}</a>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/", []),
+        ("/help/", ["Get help now"]),
+        ("/es/help/", ["Ayuda ahora"]),
+        ("/facts/", ["Facts"]),
+        ("/treatment/?near=21201", ["Find treatment"]),
+        ("/es/treatment/", ["Buscar tratamiento"]),
+        ("/search/?q=methadone", ["Search"]),
+        ("/no-such-page/", []),
+    ],
+)
+def test_the_header_marks_the_pages_own_section_and_no_other(client, path, current):
+    # The header is rendered once per language and section (once_per_language),
+    # so one page's mark must never stay on another's.
+    html = client.get(path).content.decode()
+    assert re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', html) == current
+
+
+def template_of(source):
+    return Engine(
+        libraries={
+            "fragments": "portal.templatetags.fragments",
+            "i18n": "django.templatetags.i18n",
+        }
+    ).from_string("{% load i18n fragments %}" + source)
+
+
+def test_a_part_kept_once_per_language_sees_only_the_values_it_names():
+    template = template_of(
+        "{% once_per_language route=route %}"
+        '{% translate "Facts" %} {{ route }} [{{ visitor }}]{% endonce_per_language %}'
+    )
+
+    class Route:
+        renders = 0
+
+        def __str__(self):
+            self.renders += 1
+            return "help"
+
+    route = Route()
+    with translation.override("en"):
+        assert template.render(Context({"route": route, "visitor": "Ana"})) == (
+            "Facts help []"
+        )
+        assert template.render(Context({"route": route})) == "Facts help []"
+        assert route.renders == 1
+        assert template.render(Context({"route": "facts"})) == "Facts facts []"
+    with translation.override("es"):
+        assert template.render(Context({"route": route})) == "Información help []"
+    assert route.renders == 2
+
+
+def test_a_part_named_with_too_many_values_is_rendered_each_time_not_kept():
+    template = template_of(
+        "{% once_per_language word=word %}{{ word }}{% endonce_per_language %}"
+    )
+    node = template.nodelist[1]
+    for number in range(PARTS_KEPT * 2):
+        assert template.render(Context({"word": f"w{number}"})) == f"w{number}"
+    assert len(node.kept) == PARTS_KEPT
+
+
+def test_a_part_kept_once_per_language_takes_only_named_values():
+    with pytest.raises(TemplateSyntaxError):
+        template_of("{% once_per_language route %}{% endonce_per_language %}")
 
 
 @pytest.mark.django_db

@@ -337,6 +337,15 @@ class DirectoryFilter(django_filters.FilterSet):
         ]
 
     @property
+    def sort_choices(self):
+        """The sort's choices: nearest first only from a place."""
+        return [
+            (value, label)
+            for value, label in self.form.fields["sort"].choices
+            if value != "distance" or self.place
+        ]
+
+    @property
     def chosen_sort(self):
         sort = self.cleaned.get("sort") or "distance"
         if sort == "distance" and self.place is None:

@@ -237,6 +237,10 @@ def test_result_cards_in_spanish_give_openings_and_freshness_in_spanish(
     make_provider(
         name="Clinica Tres", confirmed_on=timezone.localdate() - timedelta(days=3)
     )
+    # The same cards in English first: a badge or line a process keeps for
+    # English must not come back in Spanish.
+    english = html(client.get("/treatment/", {"near": "21201"}))
+    assert '<span class="badge ok">Walk-ins welcome</span>' in english
     results = html(client.get("/es/treatment/", {"near": "21201"}))
     cards = dict(
         re.findall(

@@ -59,24 +59,41 @@ def status_badges(provider: Provider, day_format: str = "") -> SafeString:
     """The badges, one a line: openings, walk-ins, same-day start, a sample
     listing, Se habla español (speaks_spanish, which a card sets from its own
     query). Days in `day_format`, short_date_format() by default."""
-    if provider.accepting_status in OPENINGS:
-        kind, dated, undated = OPENINGS[provider.accepting_status]
-        day = provider.accepting_status_on
-        if day:
-            as_of = day_text(day, day_format or short_date_format())
+    return remembered_badges(
+        provider.accepting_status,
+        provider.accepting_status_on,
+        provider.walk_ins_welcome,
+        provider.same_day_start,
+        provider.is_sample,
+        provider.speaks_spanish,
+        day_format or short_date_format(),
+        get_language(),
+    )
+
+
+@lru_cache(maxsize=4096)
+def remembered_badges(
+    status, status_on, walk_ins, same_day, sample, spanish, day_format, language
+):
+    """Kept, keyed by what they say and the language they say it in: cards
+    share a few sets of badges, and writing one costs a third of a card."""
+    if status in OPENINGS:
+        kind, dated, undated = OPENINGS[status]
+        if status_on:
+            as_of = day_text(status_on, day_format)
             text = gettext(dated) % {"as_of": as_of}
         else:
             text = gettext(undated)
     else:
         kind, text = "badge", gettext(OPENINGS_NOT_KNOWN)
     badges = [f'<span class="{kind}">{escape(text)}</span>']
-    if provider.walk_ins_welcome:
+    if walk_ins:
         badges.append(badge("ok", gettext("Walk-ins welcome")))
-    if provider.same_day_start:
+    if same_day:
         badges.append(badge("ok", gettext("Same-day start")))
-    if provider.is_sample:
+    if sample:
         badges.append(badge("sample", gettext("Sample listing (fictional)")))
-    if provider.speaks_spanish:
+    if spanish:
         badges.append('<span class="badge" lang="es">Se habla español</span>')
     return mark_safe("\n".join(badges))  # noqa: S308 (each text escaped)
 
@@ -91,6 +108,12 @@ def freshness_line(provider: Provider, day_format: str, today=None) -> SafeStrin
     confirmed the listing and when, or, once that is no longer current, to
     call before going."""
     freshness = provider.freshness_on(today) if today else provider.freshness
+    return remembered_freshness_line(freshness, day_format, get_language())
+
+
+@lru_cache(maxsize=4096)
+def remembered_freshness_line(freshness, day_format, language):
+    """Kept, keyed by the language it is in, as the badges are."""
     day = {"day": day_text(freshness.on, day_format)} if freshness.on else None
     if freshness.current and freshness.by == "provider":
         text = gettext("Confirmed by the provider on %(day)s.") % day

@@ -67,23 +67,21 @@ class ResultCard:
     distance: float | None
     now: datetime
 
-    @property
-    def html(self):
-        """The card with this search's distance and opening hours' line."""
-        distance = ""
-        if self.distance is not None:
-            away = gettext("%(miles)s miles away") % {"miles": self.miles}
-            distance = f"<strong>{escape(away)}</strong>"
-        hours = hours_line(WeeklyHours(self.zone, self.spans).status(self.now))
-        html = f"{self.before_distance}{distance}{hours}{self.after_distance}"
-        return mark_safe(html)  # noqa: S308 (escaped: the kept parts when made)
 
-    @property
-    def miles(self):
-        """As shown: to a tenth of a mile, and never "0.0"."""
-        if self.distance >= 0.05:
-            return f"{self.distance:.1f}"  # US style in both languages
-        return gettext("Less than 0.1")
+def cards_html(cards):
+    """The cards' HTML, one a line, each with its distance and its opening
+    hours' line at its search's now; the texts they share translated once."""
+    away, nearby = gettext("%(miles)s miles away"), gettext("Less than 0.1")
+    lines = []
+    for card in cards:
+        distance = ""
+        if card.distance is not None:
+            # To a tenth of a mile (US style in both languages), never "0.0".
+            miles = f"{card.distance:.1f}" if card.distance >= 0.05 else nearby
+            distance = f"<strong>{escape(away % {'miles': miles})}</strong>"
+        hours = hours_line(WeeklyHours(card.zone, card.spans).status(card.now))
+        lines.append(f"{card.before_distance}{distance}{hours}{card.after_distance}")
+    return mark_safe("\n".join(lines))  # noqa: S308 (escaped: the kept parts when made)
 
 
 def result_cards(rows, groups, version, now, offered_by):

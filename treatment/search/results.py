@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from treatment.models import DirectoryVersion
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import result_cards
-from treatment.search.facets import filter_panel, group_facets
+from treatment.search.facets import filter_panel
 from treatment.search.index import directory_index
 from treatment.search.index_search import IndexSearch
 from treatment.search.links import chips, clear_all_query, search_query
@@ -38,15 +38,10 @@ class SearchResults:
 
     counts: dict = field(default_factory=dict)  # {service id: results with it}
 
-    @cached_property
-    def facets(self):
-        """[GroupFacet]: the filter options with their counts."""
-        return group_facets(self.filterset, self.counts)
-
     @property
     def filter_panel(self):
-        """The filter groups' HTML (facets.filter_panel)."""
-        return filter_panel(self.facets, self.version)
+        """The filter groups' HTML, with their counts (facets.filter_panel)."""
+        return filter_panel(self.filterset, self.counts, self.version)
 
     @cached_property
     def wider_totals(self):

@@ -12,7 +12,7 @@ from treatment.search.cards import result_cards
 from treatment.search.facets import filter_panel
 from treatment.search.index import directory_index
 from treatment.search.index_search import IndexSearch
-from treatment.search.links import chips, clear_all_query, search_query
+from treatment.search.links import SearchQuery, chips
 from treatment.search.params import (
     DirectoryFilter,
     cached_directory_filter,
@@ -74,18 +74,23 @@ class SearchResults:
         return self.filterset.place_problem
 
     @cached_property
+    def search_query(self):
+        """The SearchQuery all of this search's links are made from."""
+        return SearchQuery(self.filterset)
+
+    @cached_property
     def chips(self):
         """[Chip]: the choices made, each a link to the search without it."""
-        return chips(self.filterset)
+        return chips(self.filterset, self.search_query)
 
     @property
     def clear_all_query(self):
-        return clear_all_query(self.filterset)
+        return self.search_query.cleared()
 
     @property
     def query(self):
         """This search's URL query: its valid choices, rewritten, no page."""
-        return search_query(self.filterset).urlencode()
+        return self.search_query.urlencode()
 
     @property
     def wider(self):

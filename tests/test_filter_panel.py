@@ -29,9 +29,11 @@ def directory(make_provider):
 
 
 def rendered_directly(results):
-    """The groups' template rendered with this search's own facets."""
+    """The groups' template rendered with this search's own values."""
+    filterset = results.filterset
+    values = facets.search_values(filterset, results.counts)
     return get_template("treatment/search.html#filter-groups").render(
-        {"facets": results.facets}
+        {"facets": facets.group_facets(filterset.groups, values)}
     )
 
 

@@ -3,158 +3,119 @@
 The panel holds some 60 options, and rendering it from its template costs
 more than the rest of a search. So each process renders it once per cache
 version (the directory's version, release, day and language) as a stencil:
-the HTML with a slot wherever a search puts its own values (PER_SEARCH:
+the HTML with a slot wherever a search puts its own values (search_values:
 counts, checked boxes, open groups). A search fills the slots with its
-GroupFacets' values, which is string joining."""
+values, which is string joining."""
 
+import itertools
 import re
-from dataclasses import dataclass, field
 from html import escape
 
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from treatment.search.params import FilterGroup
-
-# The facets' values that differ from search to search: everything else in
-# the panel is the same for every search of a version.
-PER_SEARCH = frozenset(
-    {"count", "count_label", "empty_class", "checked_attr", "open_attr", "summary"}
-)
-# Those whose values are numbers or this module's own attributes, which need
-# no escaping (the others hold names and translations).
-MARKUP_FREE = frozenset({"count", "empty_class", "checked_attr", "open_attr"})
 # A slot's mark: a "<" the template printed unescaped, so from a mark alone.
 SLOT = re.compile("<slot (\\d+)>")
 
 
-@dataclass
-class Option:
-    slug: str
-    name: str
-    count: int
-    checked: bool
-
-    @property
-    def count_label(self):
-        return f"({self.count})" if self.count else gettext("(0, none match)")
-
-    @property
-    def empty_class(self):
-        return "" if self.count else " empty"
-
-    @property
-    def checked_attr(self):
-        return " checked" if self.checked else ""
-
-
-@dataclass
-class GroupFacet:
-    group: FilterGroup
-    options: list = field(default_factory=list)
-
-    @property
-    def checked_count(self):
-        return sum(option.checked for option in self.options)
-
-    @property
-    def open_attr(self):
-        """Open when a choice is made in it (the first two groups always are)."""
-        return " open" if self.checked_count else ""
-
-    @property
-    def summary(self):
-        if self.checked_count:
-            return gettext("%(label)s (%(count)s chosen)") % {
-                "label": self.group.label,
-                "count": self.checked_count,
-            }
-        return self.group.label
-
-
-def group_facets(filterset, counts):
-    """[GroupFacet] for every filter group, from {service id: count}."""
+def search_values(filterset, counts):
+    """[str]: the search's own values in the panel, from {service id: count},
+    as its HTML has them (text escaped). For each filter group, each of its
+    options' count, count_label, empty_class and checked_attr, then the
+    group's open_attr and summary: the order GroupFacet and Option read them."""
     chosen = filterset.cleaned
-    return [
-        GroupFacet(
-            group,
-            [
-                Option(
-                    service.slug,
-                    service.local_name,
-                    counts.get(service.pk, 0),
-                    service.slug in chosen.get(group.key, []),
-                )
-                for service in group.services
-            ],
+    none_match = SafeString(escape(gettext("(0, none match)")))
+    values = []
+    for group in filterset.groups:
+        chosen_slugs = chosen.get(group.key, ())
+        checked_count = 0
+        for slug, service_id in group.slug_to_id.items():  # in the services' order
+            number = counts.get(service_id, 0)
+            checked = slug in chosen_slugs
+            checked_count += checked
+            values += (
+                str(number),
+                f"({number})" if number else none_match,
+                "" if number else " empty",
+                " checked" if checked else "",
+            )
+        values += (" open" if checked_count else "", summary(group, checked_count))
+    return values
+
+
+def summary(group, checked_count):
+    """A group's heading, escaped: its label, and how many of it are chosen."""
+    if checked_count:
+        label = gettext("%(label)s (%(count)s chosen)") % {
+            "label": group.label,
+            "count": checked_count,
+        }
+    else:
+        label = group.label
+    return SafeString(escape(label))
+
+
+class GroupFacet:
+    """A filter group as the panel's template reads it, its values for a
+    search taken from `values` in search_values' order."""
+
+    def __init__(self, group, values):
+        self.group = group
+        self.options = [Option(service, values) for service in group.services]
+        self.open_attr, self.summary = itertools.islice(values, 2)
+
+
+class Option:
+    """A group's option as the panel's template reads it (GroupFacet)."""
+
+    def __init__(self, service, values):
+        self.slug, self.name = service.slug, service.local_name
+        self.count, self.count_label, self.empty_class, self.checked_attr = (
+            itertools.islice(values, 4)
         )
-        for group in filterset.groups
-    ]
+
+
+def group_facets(groups, values):
+    """[GroupFacet] of the groups, with the values of a search (search_values)
+    or the stencil's slot marks."""
+    values = iter(values)
+    return [GroupFacet(group, values) for group in groups]
 
 
 STENCILS_KEPT = 4  # a version in each language, and the ones before
 
 
-def filter_panel(facets, version):
-    """The panel's HTML for these facets: the stencil of this cache version,
-    kept by the process, filled (without a version, made for this search)."""
+def filter_panel(filterset, counts, version):
+    """The panel's HTML for this search, from {service id: count}: the stencil
+    of this cache version, kept by the process, filled (without a version,
+    made for this search)."""
     stencil = PanelStencil.kept.get(version)
     if stencil is None:
-        stencil = PanelStencil(facets)
+        stencil = PanelStencil(filterset.groups)
         if version:
             if len(PanelStencil.kept) >= STENCILS_KEPT:
                 del PanelStencil.kept[next(iter(PanelStencil.kept))]
             PanelStencil.kept[version] = stencil
-    return stencil.fill(facets)
+    return stencil.fill(search_values(filterset, counts))
 
 
 class PanelStencil:
-    """The panel rendered once, its PER_SEARCH values left as slots."""
+    """The panel rendered once, with a slot wherever the template printed one
+    of search_values' values: the mark of that value's place in them."""
 
     kept = {}  # {cache version: PanelStencil}, oldest first
 
-    def __init__(self, facets):
-        self.slots = []  # (facet index, option index or None, attribute name)
-        stand_ins = [
-            StandIn(facet, (number, None), self.slots)
-            for number, facet in enumerate(facets)
-        ]
+    def __init__(self, groups):
+        marks = (mark_safe(f"<slot {number}>") for number in itertools.count())  # noqa: S308 (a number)
         html = get_template("treatment/search.html#filter-groups").render(
-            {"facets": stand_ins}
+            {"facets": group_facets(groups, marks)}
         )
         self.parts = SLOT.split(html)  # text, slot number, ..., slot number, text
+        self.slots = [int(number) for number in self.parts[1::2]]
 
-    def fill(self, facets):
+    def fill(self, values):
+        """The panel with search_values' `values` in its slots."""
         parts = self.parts[:]
-        parts[1::2] = [
-            str(value) if name in MARKUP_FREE else escape(value)
-            for name, value in self.values(facets)
-        ]
-        return mark_safe("".join(parts))  # noqa: S308 (escaped here and by the template)
-
-    def values(self, facets):
-        """(attribute name, value) of each slot."""
-        for facet, option, name in self.slots:
-            owner = facets[facet] if option is None else facets[facet].options[option]
-            yield name, getattr(owner, name)
-
-
-class StandIn:
-    """A GroupFacet or Option as the stencil's template sees it: its own
-    attributes, but a slot mark for each PER_SEARCH one."""
-
-    def __init__(self, target, path, slots):
-        self._target, self._path, self._slots = target, path, slots
-
-    def __getattr__(self, name):
-        if name in PER_SEARCH:
-            self._slots.append((*self._path, name))
-            return mark_safe(f"<slot {len(self._slots) - 1}>")  # noqa: S308 (a number)
-        value = getattr(self._target, name)
-        if name == "options":
-            return [
-                StandIn(option, (self._path[0], number), self._slots)
-                for number, option in enumerate(value)
-            ]
-        return value
+        parts[1::2] = [values[number] for number in self.slots]
+        return mark_safe("".join(parts))  # noqa: S308 (escaped by search_values and the template)

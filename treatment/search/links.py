@@ -3,7 +3,7 @@ results (each a link to the same search without it), and a visitor's own
 search carried to another page."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -20,33 +20,61 @@ class Chip:
     query: str  # this search without this choice, as a URL query
 
 
-def search_query(filterset):
-    """The search's valid choices as a QueryDict (the place box as typed),
-    without a page: a search rewritten and cleaned, ready to link to."""
+class SearchQuery:
+    """The search's valid choices (the place box as typed), without a page: a
+    search rewritten and cleaned, ready to link to. Each choice is URL-encoded
+    once (as QueryDict.urlencode does), as the chips' links each repeat all
+    the others."""
+
+    def __init__(self, filterset):
+        self.choices = [
+            (name, value, f"{quote_plus(name)}={quote_plus(value)}")
+            for name, value in search_choices(filterset)
+        ]
+
+    def urlencode(self):
+        """The whole search as a URL query."""
+        return "&".join(encoded for _, _, encoded in self.choices)
+
+    def without(self, name, value):
+        """The URL query without one value of a parameter."""
+        return "&".join(
+            encoded for n, v, encoded in self.choices if (n, v) != (name, value)
+        )
+
+    def cleared(self):
+        """The URL query of "Clear all" (KEPT_BY_CLEAR_ALL)."""
+        return "&".join(
+            encoded for n, _, encoded in self.choices if n in KEPT_BY_CLEAR_ALL
+        )
+
+
+def search_choices(filterset):
+    """[(parameter, value)] of the search's valid choices, each parameter's
+    together, in the URL's order."""
     data, cleaned = filterset.data, filterset.cleaned
-    query = QueryDict(mutable=True)
+    choices = []
     if data.get("near"):
-        query["near"] = data["near"][:100]
+        choices.append(("near", data["near"][:100]))
     for name in ("radius", "sort", "q"):
         if data.get(name) and cleaned.get(name):
-            query[name] = cleaned[name]
+            choices.append((name, cleaned[name]))
     if cleaned.get("accepting"):
-        query["accepting"] = "true"
+        choices.append(("accepting", "true"))
     if cleaned.get("confirmed"):
-        query["confirmed"] = cleaned["confirmed"]
+        choices.append(("confirmed", cleaned["confirmed"]))
     if cleaned.get("open_now"):
-        query["open_now"] = "1"
+        choices.append(("open_now", "1"))
     for group in filterset.groups:
-        if cleaned.get(group.key):
-            query.setlist(group.key, cleaned[group.key])
-    return query
+        choices += ((group.key, slug) for slug in cleaned.get(group.key) or ())
+    return choices
 
 
-def chips(filterset):
-    """[Chip] for each choice made, in the page's order."""
-    query = search_query(filterset)
+def chips(filterset, query):
+    """[Chip] for each choice made, in the page's order; `query` is the
+    search's SearchQuery."""
     return [
-        Chip(name, value, label, without(query, name, value))
+        Chip(name, value, label, query.without(name, value))
         for name in filterset.chosen_filters()
         for value, label in choice_labels(filterset, name)
     ]
@@ -61,28 +89,10 @@ def choice_labels(filterset, name):
         value = {"accepting": "true", "open_now": "1"}.get(name) or cleaned[name]
         return [(value, filterset.filters[name].label)]
     group = filterset.group(name)
-    names = {service.slug: service.local_name for service in group.services}
     if group.standalone:
-        names = dict.fromkeys(names, group.label)
-    return [(slug, names[slug]) for slug in cleaned[name]]
-
-
-def without(query, name, value):
-    """The URL query without one value of a parameter."""
-    query = query.copy()
-    kept = [v for v in query.getlist(name) if v != value]
-    query.setlist(name, kept)
-    if not kept:
-        del query[name]
-    return query.urlencode()
-
-
-def clear_all_query(filterset):
-    query = search_query(filterset)
-    for name in list(query):
-        if name not in KEPT_BY_CLEAR_ALL:
-            del query[name]
-    return query.urlencode()
+        return [(slug, group.label) for slug in cleaned[name]]
+    services = {service.slug: service for service in group.services}
+    return [(slug, services[slug].local_name) for slug in cleaned[name]]
 
 
 def own_search_url(value):

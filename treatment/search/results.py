@@ -8,10 +8,10 @@ from django.core.paginator import Page, Paginator
 from treatment.models import DirectoryVersion
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
 from treatment.search.cards import cards_html, result_cards
-from treatment.search.facets import filter_panel, group_facets
+from treatment.search.facets import filter_panel
 from treatment.search.index import directory_index
 from treatment.search.index_search import IndexSearch
-from treatment.search.links import chips, clear_all_query, search_query
+from treatment.search.links import SearchQuery, chips
 from treatment.search.params import (
     DirectoryFilter,
     cached_directory_filter,
@@ -37,15 +37,10 @@ class SearchResults:
 
     counts: dict = field(default_factory=dict)  # {service id: results with it}
 
-    @cached_property
-    def facets(self):
-        """[GroupFacet]: the filter options with their counts."""
-        return group_facets(self.filterset, self.counts)
-
     @property
     def filter_panel(self):
-        """The filter groups' HTML (facets.filter_panel)."""
-        return filter_panel(self.facets, self.version)
+        """The filter groups' HTML, with their counts (facets.filter_panel)."""
+        return filter_panel(self.filterset, self.counts, self.version)
 
     @cached_property
     def wider_totals(self):
@@ -77,18 +72,23 @@ class SearchResults:
         return self.filterset.place_problem
 
     @cached_property
+    def search_query(self):
+        """The SearchQuery all of this search's links are made from."""
+        return SearchQuery(self.filterset)
+
+    @cached_property
     def chips(self):
         """[Chip]: the choices made, each a link to the search without it."""
-        return chips(self.filterset)
+        return chips(self.filterset, self.search_query)
 
     @property
     def clear_all_query(self):
-        return clear_all_query(self.filterset)
+        return self.search_query.cleared()
 
     @property
     def query(self):
         """This search's URL query: its valid choices, rewritten, no page."""
-        return search_query(self.filterset).urlencode()
+        return self.search_query.urlencode()
 
     @property
     def wider(self):

@@ -1,11 +1,15 @@
 import re
 from datetime import date
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from django.utils.text import slugify
 
+from treatment.geo import Place
 from treatment.models import Provider, Service, ServiceCategory
+from treatment.search import SearchResults
 
 pytestmark = pytest.mark.django_db
 
@@ -479,3 +483,86 @@ def test_totals_a_search_offers_when_it_finds_few(client, maryland):
     params["q"] = ""
     results = client.get("/treatment/", params).context["results"]
     assert results.wider_totals == [("25", 2), ("50", 2), ("100", 2), ("any", 3)]
+
+
+@pytest.mark.parametrize(
+    "place, miles, total, heading, title",
+    [
+        (None, 25, 1, "1 provider", "Find treatment"),
+        (None, None, 7, "7 providers", "Find treatment"),
+        (
+            Place("Towson, MD 21204", 39.4, -76.6),
+            25,
+            1,
+            "1 provider within 25 miles of Towson, MD 21204",
+            "Treatment near Towson, MD 21204",
+        ),
+        (
+            Place("Towson, MD 21204", 39.4, -76.6),
+            None,
+            3,
+            "3 providers near Towson, MD 21204",
+            "Treatment near Towson, MD 21204",
+        ),
+        (
+            Place("Towson, MD", 39.4, -76.6, from_device=True),
+            10,
+            2,
+            "2 providers within 10 miles of your location (around Towson, MD)",
+            "Treatment near your location",
+        ),
+        (
+            Place("Towson, MD", 39.4, -76.6, from_device=True),
+            None,
+            1,
+            "1 provider near your location (around Towson, MD)",
+            "Treatment near your location",
+        ),
+        (
+            Place("", 30.0, -60.0, from_device=True),
+            50,
+            0,
+            "0 providers within 50 miles of your location",
+            "Treatment near your location",
+        ),
+        (
+            Place("", 30.0, -60.0, from_device=True),
+            None,
+            1,
+            "1 provider near your location",
+            "Treatment near your location",
+        ),
+    ],
+)
+def test_the_heading_and_title_say_how_many_within_how_far_of_where(
+    place, miles, total, heading, title
+):
+    results = SearchResults(
+        filterset=SimpleNamespace(place=place, radius_miles=miles),
+        answer=None,
+        page=None,
+        total=total,
+        accepting_count=0,
+        open_now_count=0,
+        notices=[],
+        version=None,
+    )
+    assert (results.heading, results.title) == (heading, title)
+
+
+def test_the_heading_and_title_in_spanish():
+    results = SearchResults(
+        filterset=SimpleNamespace(
+            place=Place("Towson, MD", 39.4, -76.6), radius_miles=25
+        ),
+        answer=None,
+        page=None,
+        total=1,
+        accepting_count=0,
+        open_now_count=0,
+        notices=[],
+        version=None,
+    )
+    with translation.override("es"):
+        assert results.heading == "1 proveedor a menos de 25 millas de Towson, MD"
+        assert results.title == "Tratamiento cerca de Towson, MD"

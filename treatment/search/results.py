@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext, ngettext
 
 from treatment.models import DirectoryVersion
 from treatment.search.caching import SEARCH_CACHE_SECONDS, cache_version, cached_page
@@ -41,6 +42,69 @@ class SearchResults:
     def filter_panel(self):
         """The filter groups' HTML, with their counts (facets.filter_panel)."""
         return filter_panel(self.filterset, self.counts, self.version)
+
+    @property
+    def title(self):
+        """The page's title: treatment near where the search looks."""
+        place = self.filterset.place
+        if place and place.from_device:
+            return gettext("Treatment near your location")
+        if place:
+            return gettext("Treatment near %(label)s") % {"label": place.label}
+        return gettext("Find treatment")
+
+    @property
+    def heading(self):
+        """How many providers the search found, within how far of where.
+        Python, not the template's blocktranslate, as a search's page is
+        counted in tenths of a millisecond; the same messages."""
+        place, miles, total = (
+            self.filterset.place,
+            self.filterset.radius_miles,
+            self.total,
+        )
+        label = place.label if place else ""
+        if not place:
+            text = ngettext("%(counter)s provider", "%(counter)s providers", total)
+        elif place.from_device and label and miles:
+            text = ngettext(
+                "%(counter)s provider within %(miles)s miles of your location "
+                "(around %(label)s)",
+                "%(counter)s providers within %(miles)s miles of your location "
+                "(around %(label)s)",
+                total,
+            )
+        elif place.from_device and label:
+            text = ngettext(
+                "%(counter)s provider near your location (around %(label)s)",
+                "%(counter)s providers near your location (around %(label)s)",
+                total,
+            )
+        elif place.from_device and miles:
+            text = ngettext(
+                "%(counter)s provider within %(miles)s miles of your location",
+                "%(counter)s providers within %(miles)s miles of your location",
+                total,
+            )
+        elif place.from_device:
+            text = ngettext(
+                "%(counter)s provider near your location",
+                "%(counter)s providers near your location",
+                total,
+            )
+        elif miles:
+            text = ngettext(
+                "%(counter)s provider within %(miles)s miles of %(label)s",
+                "%(counter)s providers within %(miles)s miles of %(label)s",
+                total,
+            )
+        else:
+            text = ngettext(
+                "%(counter)s provider near %(label)s",
+                "%(counter)s providers near %(label)s",
+                total,
+            )
+        return text % {"counter": total, "miles": miles, "label": label}
 
     @cached_property
     def wider_totals(self):

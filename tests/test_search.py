@@ -353,6 +353,20 @@ def test_bad_radius(client, maryland):
     assert response.context["results"].total == 3  # the default 25 miles
 
 
+def test_an_unknown_choice_in_a_group_is_named_and_its_filter_left_out(
+    client, maryland
+):
+    response = client.get(
+        "/treatment/", {"near": "21201", "medications": ["unicorn", "methadone"]}
+    )
+    notices = " ".join(response.context["results"].notices)
+    assert "We don’t know “unicorn” under Medications" in notices
+    assert response.context["results"].total == 3  # no medication filter
+    methadone = client.get("/treatment/", {"near": "21201", "medications": "methadone"})
+    assert not methadone.context["results"].notices
+    assert names(methadone) == ["Towson Recovery", "Annapolis Harbor Program"]
+
+
 def test_bad_sort(client, maryland):
     assert "Sort" in message_for(client, {"sort": "price"})
 

@@ -14,6 +14,7 @@ lines read. Runs on whichever database the suite runs on.
 import math
 from datetime import UTC, datetime, time, timedelta
 
+import numpy as np
 import pytest
 from django.db import transaction
 from django.http import QueryDict
@@ -30,6 +31,7 @@ from treatment.models import (
 )
 from treatment.search.index import COLUMNS, build_index, updated_index
 from treatment.search.index_search import IndexSearch
+from treatment.search.open_now import OpenNowIndex, zone_numbers
 from treatment.search.params import directory_filter, filter_groups
 from treatment.search.query import PER_PAGE
 from treatment.search.sql_search import SqlSearch
@@ -289,3 +291,35 @@ def test_a_change_to_anything_or_an_unknown_version_builds_the_index_anew(
     with django_capture_on_commit_callbacks(execute=True):
         Provider.objects.filter(pk=provider.pk).update(name="Renamed")
     assert updated_index(before, DirectoryVersion.current()) is None
+
+
+def test_open_now_changes_at_the_minute_a_provider_opens_and_holds_within_a_minute():
+    # One provider in New York, open Mondays 8 a.m. to 5 p.m.; the slot is
+    # kept for a minute, so each second of a minute must share it.
+    hours = (np.array([0]), np.array([8 * 60]), np.array([17 * 60]))
+    index = OpenNowIndex(zone_numbers(["America/New_York"]), np.array([False]), hours)
+    before = datetime(2026, 11, 23, 12, 59, 0, tzinfo=UTC)  # 7:59 a.m. there
+    opening = datetime(2026, 11, 23, 13, 0, 0, tzinfo=UTC)
+    slot = index.slot(before)
+    assert index.slot(before.replace(second=59, microsecond=999999)) == slot
+    assert not index.mask(before.replace(second=30))[0]
+    assert index.slot(opening) != slot
+    assert index.mask(opening)[0]
+    assert index.slot(opening.replace(second=1)) == index.slot(opening)
+    assert index.slot(before) == slot and not index.mask(before)[0]
+
+
+def test_a_box_holds_the_positions_within_its_bounds_in_order(make_provider):
+    for zip_code in ("21201", "21204", "21401", "20001", "37203", "21202", "99999"):
+        make_provider(zip_code=zip_code)  # 99999 has no map point
+    index = build_index("a version")
+    box = (39.0, 39.5, -77.0, -76.4)
+    inside = (
+        (index.latitude >= box[0])
+        & (index.latitude <= box[1])
+        & (index.longitude >= box[2])
+        & (index.longitude <= box[3])
+    )
+    assert 0 < inside.sum() < index.size
+    assert index.in_box(*box).tolist() == np.flatnonzero(inside).tolist()
+    assert index.in_box(0.0, 1.0, 0.0, 1.0).tolist() == []

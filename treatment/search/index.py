@@ -87,6 +87,10 @@ class DirectoryIndex:
         self.words = (self.size + 63) // 64
         self.latitude, self.longitude = columns["latitude"], columns["longitude"]
         self.located = ~(np.isnan(self.latitude) | np.isnan(self.longitude))
+        # The positions from south to north (the unlocated last): a box's
+        # latitudes are one slice of them, not a comparison of every one.
+        self.by_latitude = np.argsort(self.latitude, kind="stable").astype(np.int32)
+        self.latitudes_in_order = self.latitude[self.by_latitude]
         self.accepting = columns["accepting"]
         # Most recently confirmed or checked first (NaT compares False), never
         # last, then by name.
@@ -127,6 +131,14 @@ class DirectoryIndex:
             mask = self.last_confirmed >= np.datetime64(day, "D")
             self.confirmed_kept = day, mask  # one assignment: safe in threads
         return mask
+
+    def in_box(self, min_lat, max_lat, min_lng, max_lng):
+        """The positions, ascending, inside these bounds (inclusive)."""
+        south = np.searchsorted(self.latitudes_in_order, min_lat, side="left")
+        north = np.searchsorted(self.latitudes_in_order, max_lat, side="right")
+        rows = self.by_latitude[south:north]
+        longitude = self.longitude[rows]
+        return np.sort(rows[(longitude >= min_lng) & (longitude <= max_lng)])
 
     def mask_of(self, pks):
         """A bool mask of the positions of these provider ids (unknown ids,

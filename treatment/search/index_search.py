@@ -21,6 +21,7 @@ class IndexSearch:
         self.place = filterset.place
         self.chosen = filterset.selected()  # {group key: [service ids]}
         self.group_bits = {key: index.offering(ids) for key, ids in self.chosen.items()}
+        self.boxes = {}  # {miles: in_box(miles)}
 
     # The candidates: everything but the filter groups.
 
@@ -66,18 +67,15 @@ class IndexSearch:
         return self.index.open_now.slot(self.filterset.now).hex()
 
     def in_box(self, miles):
-        """(positions, miles away) of the providers inside the bounding box
-        that search's SQL reads for this distance."""
-        index = self.index
-        min_lat, max_lat, min_lng, max_lng = bounding_box(
-            self.place.latitude, self.place.longitude, miles
-        )
-        rows = np.flatnonzero(
-            (index.latitude >= min_lat)
-            & (index.latitude <= max_lat)
-            & (index.longitude >= min_lng)
-            & (index.longitude <= max_lng)
-        )
+        """(positions, ascending, and miles away) of the providers inside the
+        bounding box that search's SQL reads for this distance."""
+        if miles not in self.boxes:
+            self.boxes[miles] = self.measured_box(miles)
+        return self.boxes[miles]
+
+    def measured_box(self, miles):
+        box = bounding_box(self.place.latitude, self.place.longitude, miles)
+        rows = self.index.in_box(*box)
         return rows, self.miles_to(rows)
 
     def miles_to(self, rows):
@@ -154,7 +152,7 @@ class IndexSearch:
             page = rows[end - PER_PAGE : end]
         else:
             if sort == "distance":
-                keys = self.miles_to(rows)
+                keys = self.distances_to(rows)
             else:
                 keys = index.verified_rank[rows]
             page = first_in_order(rows, keys, end)[end - PER_PAGE :]
@@ -162,8 +160,17 @@ class IndexSearch:
             return [(int(index.pks[row]), None, None) for row in page]
         return [
             (int(index.pks[row]), float(miles), None)
-            for row, miles in zip(page, self.miles_to(page), strict=True)
+            for row, miles in zip(page, self.distances_to(page), strict=True)
         ]
+
+    def distances_to(self, rows):
+        """Miles to these positions of the results: read from the chosen
+        distance's box, measured already, when there is one."""
+        radius = self.filterset.radius_miles
+        if radius is None:
+            return self.miles_to(rows)
+        box, distances = self.in_box(radius)
+        return distances[np.searchsorted(box, rows)]
 
     def offered_by(self, pks):
         """What the cards of these providers show of their services and hours

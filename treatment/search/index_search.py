@@ -127,20 +127,25 @@ class IndexSearch:
     def counts(self):
         """{service id: how many results it would give}, for the services with
         any: each group's options counted among the results of every other
-        filter (its own group's choices left out)."""
+        filter (its own group's choices left out). Every option is counted
+        among the results at once, then a chosen group's again."""
         index = self.index
-        chosen_groups = {
-            pk: key
-            for key in self.chosen
-            for pk in self.filterset.group(key).slug_to_id.values()
-        }
-        among = {None: self.results}
+        counts = np.bitwise_count(index.services & self.results).sum(axis=1)
         for key in self.chosen:
-            among[key] = self.narrowed(self.candidate_bits, leaving_out=key)
-        ids = list(index.service_rows)
-        within = np.stack([among[chosen_groups.get(pk)] for pk in ids]) if ids else 0
-        counts = np.bitwise_count(index.services & within).sum(axis=1)
-        return {pk: int(count) for pk, count in zip(ids, counts, strict=True) if count}
+            rows = [
+                index.service_rows[pk]
+                for pk in self.filterset.group(key).slug_to_id.values()
+                if pk in index.service_rows
+            ]
+            among = self.narrowed(self.candidate_bits, leaving_out=key)
+            counts[rows] = np.bitwise_count(index.services[rows] & among).sum(axis=1)
+        return {
+            pk: count
+            for pk, count in zip(
+                index.service_ids.tolist(), counts.tolist(), strict=True
+            )
+            if count
+        }
 
     def page_rows(self, number):
         """[(provider id, miles away or None, None)] of this page, in the

@@ -551,7 +551,21 @@ def test_totals_a_search_offers_when_it_finds_few(client, maryland):
 def test_the_heading_and_title_say_how_many_within_how_far_of_where(
     place, miles, total, heading, title
 ):
-    results = SearchResults(
+    results = results_near(place, miles, total)
+    assert (results.heading, results.title) == (heading, title)
+
+
+def test_the_heading_and_title_in_spanish():
+    results = results_near(Place("Towson, MD", 39.4, -76.6), 25, 1)
+    with translation.override("es"):
+        assert results.heading == "1 proveedor a menos de 25 millas de Towson, MD"
+        assert results.title == "Tratamiento cerca de Towson, MD"
+
+
+def results_near(place, miles, total):
+    """SearchResults of `total` providers within `miles` of `place`: all that
+    its heading and title read."""
+    return SearchResults(
         filterset=SimpleNamespace(place=place, radius_miles=miles),
         answer=None,
         page=None,
@@ -561,22 +575,3 @@ def test_the_heading_and_title_say_how_many_within_how_far_of_where(
         notices=[],
         version=None,
     )
-    assert (results.heading, results.title) == (heading, title)
-
-
-def test_the_heading_and_title_in_spanish():
-    results = SearchResults(
-        filterset=SimpleNamespace(
-            place=Place("Towson, MD", 39.4, -76.6), radius_miles=25
-        ),
-        answer=None,
-        page=None,
-        total=1,
-        accepting_count=0,
-        open_now_count=0,
-        notices=[],
-        version=None,
-    )
-    with translation.override("es"):
-        assert results.heading == "1 proveedor a menos de 25 millas de Towson, MD"
-        assert results.title == "Tratamiento cerca de Towson, MD"

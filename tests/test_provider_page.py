@@ -1,13 +1,17 @@
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from treatment.models import Provider, Service
 
 pytestmark = pytest.mark.django_db
+
+# Within the six months a staff check stays current, whenever the tests run.
+CHECKED_ON = timezone.localdate() - timedelta(days=27)
 
 
 @pytest.fixture
@@ -26,7 +30,7 @@ def clinic(make_provider):
         hours="Mon to Fri 6 a.m. to 2 p.m.",
         accepting_status=Provider.Status.ACCEPTING,
         accepting_status_on=date(2026, 11, 20),
-        verified_on=date(2026, 11, 2),
+        verified_on=CHECKED_ON,
         services=["methadone", "buprenorphine", "outpatient", "medicaid", "spanish"],
     )
 
@@ -72,7 +76,8 @@ def test_services_are_grouped_by_category(client, clinic):
 
 def test_checked_date_or_not_yet_confirmed(client, clinic, make_provider):
     html = client.get("/treatment/harbor-bay-clinic/").content.decode()
-    assert "Checked by our staff on November 2, 2026." in html
+    checked = f"{CHECKED_ON:%B} {CHECKED_ON.day}, {CHECKED_ON.year}"
+    assert f"Checked by our staff on {checked}." in html
     fresh = make_provider(verified_on=None)
     assert (
         "Not yet confirmed: call before you go."

@@ -2,12 +2,14 @@
 
 import csv
 import io
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from treatment.interchange import csv_export as export
-from treatment.models import Provider
+from treatment.models import OpeningHours, Provider
 
 pytestmark = pytest.mark.django_db
 RESULTS_CSV = reverse("treatment:results-csv")
@@ -105,9 +107,63 @@ def test_results_csv_queries_do_not_grow_with_rows(
     for _ in range(3):
         make_provider(services=["methadone", "medicaid"])
 
-    # taxonomy for the filters, providers, their services
-    with django_assert_num_queries(3):
+    # taxonomy for the filters, providers, their services, their opening hours
+    with django_assert_num_queries(4):
         client.get(RESULTS_CSV)
+
+
+@pytest.fixture
+def night_clinic(make_provider):
+    """Open weekday mornings and Saturday night, confirmed by the provider."""
+    provider = make_provider(
+        name="Night Clinic", zip_code="21201", confirmed_on=date(2026, 11, 20)
+    )
+    week = [(day, time(8), time(12)) for day in range(5)] + [(5, time(22), time(2))]
+    for weekday, opens, closes in week:
+        OpeningHours.objects.create(
+            provider=provider, weekday=weekday, opens=opens, closes=closes
+        )
+    return provider
+
+
+NIGHT_CLINIC_WEEK = (
+    "Monday: 8 a.m. – noon; Tuesday: 8 a.m. – noon; Wednesday: 8 a.m. – noon; "
+    "Thursday: 8 a.m. – noon; Friday: 8 a.m. – noon; Saturday: 10 p.m. – 2 a.m.; "
+    "Sunday: Closed"
+)
+
+
+def test_exports_give_the_week_and_the_providers_own_confirmation(
+    client, admin_client, night_clinic, make_provider
+):
+    make_provider(name="Always Open", open_24_7=True)
+    make_provider(name="No Weekly Hours", hours="Call for hours")
+
+    visitors = {row["Name"]: row for row in read_csv(client.get(RESULTS_CSV))}
+    staff = read_csv(export_selected(admin_client, Provider.objects.all()))
+
+    for rows in (visitors, {row["Name"]: row for row in staff}):
+        night = rows["Night Clinic"]
+        assert night["Opening hours (local time)"] == NIGHT_CLINIC_WEEK
+        assert night["Confirmed by the provider on"] == "2026-11-20"
+        assert rows["Always Open"]["Opening hours (local time)"] == (
+            "Open 24 hours, 7 days a week."
+        )
+        assert rows["No Weekly Hours"]["Opening hours (local time)"] == ""
+        assert rows["No Weekly Hours"]["Hours"] == "Call for hours"
+    assert "Time zone" not in visitors["Night Clinic"]
+    assert {row["Time zone"] for row in staff} == {"America/New_York"}
+
+
+def test_visitors_csv_gives_the_week_in_the_pages_language(client, night_clinic):
+    with translation.override("es"):
+        spanish_csv = reverse("treatment:results-csv")
+
+    (row,) = read_csv(client.get(spanish_csv))
+
+    assert row["Horario semanal (hora local)"].startswith("lunes: ")
+    assert row["Horario semanal (hora local)"].endswith("domingo: Cerrado")
+    assert row["Confirmado por el proveedor (fecha)"] == "2026-11-20"
 
 
 def test_results_csv_ignores_bad_parameters(client, make_provider):

@@ -8,8 +8,10 @@ themselves are never exported.
 import csv
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from treatment.hours import day_table
 from treatment.search.params import directory_filter, filter_groups
 
 VISITOR_ROW_LIMIT = 1000
@@ -22,6 +24,18 @@ def services_text(provider):
     return "; ".join(str(service) for service in provider.services.all())
 
 
+def opening_hours_text(provider):
+    """The week as the listing's page gives it, a day after another, in the
+    provider's local time; empty when the listing gives no weekly hours."""
+    if provider.open_24_7:
+        return gettext("Open 24 hours, 7 days a week.")
+    intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
+    if not intervals:
+        return ""
+    week = day_table(intervals)
+    return "; ".join(f"{day}: {', '.join(times)}" for day, times, _today in week)
+
+
 PUBLIC_COLUMNS = {
     _("Name"): lambda p: p.name,
     _("Street"): lambda p: p.street,
@@ -31,10 +45,12 @@ PUBLIC_COLUMNS = {
     _("Phone"): lambda p: p.phone,
     _("Intake phone"): lambda p: p.intake_phone,
     _("Website"): lambda p: p.website,
+    _("Opening hours (local time)"): opening_hours_text,
     _("Hours"): lambda p: p.hours,
     _("New patients"): lambda p: p.get_accepting_status_display(),
     _("New patients status stated on"): lambda p: p.accepting_status_on,
     _("Last verified"): lambda p: p.verified_on,
+    _("Confirmed by the provider on"): lambda p: p.confirmed_on,
     _("Services"): services_text,
 }
 STAFF_COLUMNS = {
@@ -42,6 +58,7 @@ STAFF_COLUMNS = {
     "Slug": lambda p: p.slug,
     "Summary": lambda p: p.summary,
     "Description": lambda p: p.description,
+    "Time zone": lambda p: p.time_zone,
     "Latitude": lambda p: p.latitude,
     "Longitude": lambda p: p.longitude,
     "Map point is the ZIP code's centre": lambda p: yes_no(p.location_is_approximate),
@@ -82,7 +99,10 @@ def csv_response(file_name, columns, providers):
 
 def staff_csv_response(queryset):
     providers = (
-        queryset.order_by("name", "pk").with_services().iterator(chunk_size=2000)
+        queryset.order_by("name", "pk")
+        .with_services()
+        .prefetch_related("opening_hours")
+        .iterator(chunk_size=2000)
     )
     return csv_response("providers.csv", STAFF_COLUMNS, providers)
 
@@ -90,7 +110,11 @@ def staff_csv_response(queryset):
 def visitor_results_csv_response(request):
     """The search page's results for these GET parameters, at most 1,000 rows."""
     filterset = directory_filter(filter_groups())(request.GET)
-    providers = filterset.ordered(filterset.filtered()).with_services()
+    providers = (
+        filterset.ordered(filterset.filtered())
+        .with_services()
+        .prefetch_related("opening_hours")
+    )
     columns = dict(PUBLIC_COLUMNS)
     if filterset.place:
         columns[_("Distance (miles)")] = lambda p: round(p.distance, 1)

@@ -19,11 +19,13 @@ from django_tasks_db.models import DBTaskResult
 from tests.faults import closed_port, redis_cache_at
 from tests.test_inquiries import VALID, contact_url
 from treatment.inquiries.services import (
+    NO_STAFF_ADDRESS,
     notify,
     record_inquiry_email_change,
+    send_pending_email_change_notices,
     send_pending_notifications,
 )
-from treatment.models import Inquiry, ListingReport
+from treatment.models import Inquiry, InquiryEmailChange, ListingReport
 from treatment.outbox import SENDING_STALE_AFTER
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +163,53 @@ def test_the_handlers_notice_of_a_changed_address_is_sent_by_the_worker(
         )
     assert mail.outbox == []
     run_worker()
+    assert [email.to for email in mail.outbox] == [["helpers@example.org"]]
+    assert InquiryEmailChange.objects.get().notified_at is not None
+
+
+def test_the_handlers_notice_waits_for_the_mail_server_and_goes_once(
+    provider, settings, admin_user, django_capture_on_commit_callbacks, run_worker
+):
+    settings.TASKS = PRODUCTION_TASKS
+    settings.MAILERS = smtp_mail(closed_port())
+    settings.INQUIRY_STAFF_EMAIL = "helpers@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        record_inquiry_email_change(
+            provider=provider, old_email="old@example.org", changed_by=admin_user
+        )
+    run_worker()
+    change = InquiryEmailChange.objects.get()
+    assert change.notified_at is None and change.notify_attempts == 1
+    assert change.last_notify_error == (
+        "The mail server could not be reached. The site will try again."
+    )
+
+    settings.MAILERS = WORKING_MAIL
+    output = StringIO()
+    call_command("send_pending_notifications", stdout=output)
+    assert "Sent 1 pending notice(s) of a changed inquiry email" in output.getvalue()
+    call_command("send_pending_notifications", stdout=StringIO())
+    (notice,) = mail.outbox
+    assert notice.to == ["helpers@example.org"]
+    assert "Old address: old@example.org" in notice.body
+
+
+def test_the_handlers_notice_waits_for_the_staff_address_to_be_set(
+    provider, settings, admin_user, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = WORKING_MAIL
+    settings.INQUIRY_STAFF_EMAIL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        record_inquiry_email_change(
+            provider=provider, old_email="old@example.org", changed_by=admin_user
+        )
+    change = InquiryEmailChange.objects.get()
+    assert mail.outbox == [] and change.notified_at is None
+    assert change.last_notify_error == NO_STAFF_ADDRESS
+
+    settings.INQUIRY_STAFF_EMAIL = "helpers@example.org"
+    assert send_pending_email_change_notices() == (1, 0)
+    assert send_pending_email_change_notices() == (0, 0)
     assert [email.to for email in mail.outbox] == [["helpers@example.org"]]
 
 

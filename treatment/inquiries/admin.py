@@ -224,11 +224,20 @@ class InquiryEmailChangeAdmin(admin.ModelAdmin):
         "old_email",
         "new_email",
         "changed_by_name",
+        "notified_at",
+        "last_notify_error",
     ]
     list_display_links = None
     list_filter = ["changed_at"]
     search_fields = ["provider_name", "old_email", "new_email"]
-    fields = ["changed_at", "provider_name", "old_email", "new_email"]
+    fields = [
+        "changed_at",
+        "provider_name",
+        "old_email",
+        "new_email",
+        "notified_at",
+        "last_notify_error",
+    ]
 
     def has_add_permission(self, request):
         return False

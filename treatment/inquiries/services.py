@@ -159,12 +159,21 @@ def record_inquiry_email_change(
 
 
 @task
-def tell_handlers_of_email_change(change_id: int) -> bool:
-    """Email our staff's address about a change of inquiry email. The change
-    stays listed in admin whether or not this email goes out."""
-    change = InquiryEmailChange.objects.get(pk=change_id)
+def tell_handlers_of_email_change(change_id: int) -> bool | None:
+    return notify_handlers_of_email_change(change_id)
+
+
+def notify_handlers_of_email_change(change_id: int) -> bool | None:
+    """Email our staff's address about a change of inquiry email, once (see
+    treatment.outbox.send_stored). The change stays listed in admin whether
+    or not this email goes out; a failed one waits for
+    `send_pending_notifications`."""
+    return send_stored(InquiryEmailChange, change_id, email_change_notice)
+
+
+def email_change_notice(change: InquiryEmailChange) -> EmailMessage:
     if not settings.INQUIRY_STAFF_EMAIL:
-        return False
+        raise NotSetUp(NO_STAFF_ADDRESS)
     waiting = Inquiry.objects.not_notified().filter(
         provider_id=change.provider_id, recipient_email=change.old_email
     )
@@ -172,12 +181,17 @@ def tell_handlers_of_email_change(change_id: int) -> bool:
         "treatment/email/inquiry_email_changed.txt",
         {"change": change, "waiting": waiting.count(), "SITE_NAME": settings.SITE_NAME},
     )
-    EmailMessage(
+    return EmailMessage(
         subject=f"{change.provider_name}: inquiry email changed",
         body=body,
         to=[settings.INQUIRY_STAFF_EMAIL],
-    ).send()
-    return True
+    )
+
+
+def send_pending_email_change_notices() -> tuple[int, int]:
+    """Retry every change of inquiry email whose notice has not gone out:
+    (sent, failed)."""
+    return send_all_pending(InquiryEmailChange, notify_handlers_of_email_change)
 
 
 def create_listing_report(

@@ -169,8 +169,9 @@ class Inquiry(OutboxMessage):
         ) % {"recipient": recipient_name}
 
 
-class InquiryEmailChange(models.Model):
-    """A change to a provider's inquiry email, told to the inquiry handlers.
+class InquiryEmailChange(OutboxMessage):
+    """A change to a provider's inquiry email, told to the inquiry handlers
+    by email (sent and retried as every stored email is).
 
     Inquiries that arrived before it keep going to the old address, the one
     in force when the visitor agreed; only new ones go to the new address."""

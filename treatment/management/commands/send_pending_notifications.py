@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from treatment.inquiries.services import send_pending_notifications
+from treatment.inquiries.services import (
+    send_pending_email_change_notices,
+    send_pending_notifications,
+)
 from treatment.listings.services import send_pending_requests
 
 
 class Command(BaseCommand):
     help = (
-        "Email every inquiry and every request to confirm a listing whose email "
-        "has not gone out yet (for example because the mail server was down). "
+        "Email every inquiry, every request to confirm a listing and every "
+        "notice of a changed inquiry email that has not gone out yet (for "
+        "example because the mail server was down). "
         "Run it every few minutes from cron."
     )
 
@@ -19,7 +23,12 @@ class Command(BaseCommand):
             f"Sent {asked} pending request(s) to confirm a listing; "
             f"{asking_failed} failed."
         )
-        if failed or asking_failed:
+        told, telling_failed = send_pending_email_change_notices()
+        self.stdout.write(
+            f"Sent {told} pending notice(s) of a changed inquiry email; "
+            f"{telling_failed} failed."
+        )
+        if failed or asking_failed or telling_failed:
             self.stderr.write(
                 "Failed ones stay pending; see “last email error” in admin."
             )

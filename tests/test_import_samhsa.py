@@ -2,6 +2,7 @@
 
 import io
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -10,13 +11,14 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from treatment.interchange.samhsa import (
     LEADING_COLUMNS,
     ImportFileError,
     import_samhsa_file,
 )
-from treatment.models import Provider
+from treatment.models import LastImported, Provider, Service
 
 DATA = Path(__file__).parent / "data"
 WIDE_CSV = DATA / "samhsa-wide.csv"
@@ -124,6 +126,135 @@ def test_changed_services_are_replaced():
         "buprenorphine",
         "medicaid",
     }
+
+
+# The file's new phone and website for Harbor Recovery Center, and its
+# services without methadone.
+UPDATED_CSV = (
+    WIDE_CSV.read_text()
+    .replace("410-555-0100", "410-555-0199")
+    .replace("https://harbor.example.org", "https://harbor.example.com")
+    .replace("SA,1,1,1,1,,1", "SA,1,,1,,,1", 1)
+    .encode()
+)
+
+
+def test_a_value_changed_here_since_the_last_import_is_kept_and_listed():
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    Provider.objects.filter(pk=harbor.pk).update(phone="410-555-0111")  # staff's
+
+    summary = run_import(UPDATED_CSV)
+
+    harbor.refresh_from_db()
+    assert harbor.phone == "410-555-0111"
+    assert harbor.website == "https://harbor.example.com"  # not changed here
+    assert service_slugs(harbor) == {"buprenorphine", "medicaid"}
+    assert summary.changed_fields == Counter({"website": 1, "services": 1})
+    assert (summary.updated, summary.unchanged) == (1, 2)
+    kept = {
+        "provider": harbor.pk,
+        "name": "Harbor Recovery Center",
+        "field": "phone",
+        "here": "410-555-0111",
+        "file": "410-555-0199",
+        "why": "changed here since the last import",
+    }
+    assert summary.kept == [kept]
+    # Listed at every import until staff settle it: here, by taking the file's.
+    assert run_import(UPDATED_CSV).kept == [kept]
+    Provider.objects.filter(pk=harbor.pk).update(phone="410-555-0199")
+    assert run_import(UPDATED_CSV).kept == []
+
+
+def test_services_changed_here_since_the_last_import_are_kept():
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    harbor.services.add(Service.objects.get(slug="telehealth"))
+
+    summary = run_import(UPDATED_CSV)
+
+    assert service_slugs(harbor) == {
+        "methadone",
+        "buprenorphine",
+        "medicaid",
+        "telehealth",
+    }
+    (kept,) = [kept for kept in summary.kept if kept["field"] == "services"]
+    assert "Telehealth" in kept["here"] and "Methadone" in kept["here"]
+    assert "Methadone" not in kept["file"] and "Medicaid" in kept["file"]
+    assert kept["why"] == "changed here since the last import"
+
+
+@pytest.mark.parametrize(
+    ("confirmation", "why"),
+    [
+        ("confirmed_on", "confirmed by the provider on"),
+        ("verified_on", "checked by staff on"),
+    ],
+)
+def test_a_listing_confirmed_since_the_last_import_keeps_its_values(confirmation, why):
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    today = timezone.localdate()
+    Provider.objects.filter(pk=harbor.pk).update(**{confirmation: today})
+
+    summary = run_import(UPDATED_CSV)
+
+    harbor.refresh_from_db()
+    assert harbor.phone == "410-555-0100"
+    assert harbor.website == "https://harbor.example.org"
+    assert "methadone" in service_slugs(harbor)
+    assert summary.updated == 0
+    assert {(kept["field"], kept["why"]) for kept in summary.kept} == {
+        (field, f"{why} {today:%Y-%m-%d}") for field in ("phone", "website", "services")
+    }
+
+
+def test_a_confirmation_before_the_last_import_lets_the_file_in():
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Provider.objects.filter(pk=harbor.pk).update(confirmed_on=yesterday)
+
+    summary = run_import(UPDATED_CSV)
+
+    harbor.refresh_from_db()
+    assert harbor.phone == "410-555-0199" and summary.kept == []
+
+
+def test_a_listing_imported_before_records_counts_its_creation_as_last_import():
+    run_import(WIDE_CSV.read_bytes())
+    LastImported.objects.all().delete()
+    harbor = imported("Harbor Recovery Center")
+    Provider.objects.filter(pk=harbor.pk).update(phone="410-555-0111")
+
+    run_import(UPDATED_CSV)  # nothing says the phone was changed here
+
+    harbor.refresh_from_db()
+    assert harbor.phone == "410-555-0199"
+    assert LastImported.objects.get(provider=harbor).values["phone"] == "410-555-0199"
+    Provider.objects.filter(pk=harbor.pk).update(verified_on=timezone.localdate())
+    LastImported.objects.all().delete()
+    assert {kept["field"] for kept in run_import(WIDE_CSV.read_bytes()).kept} == {
+        "phone",
+        "website",
+        "services",
+    }
+
+
+def test_a_dry_run_lists_what_it_would_keep_and_records_nothing():
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    Provider.objects.filter(pk=harbor.pk).update(phone="410-555-0111")
+    recorded = list(LastImported.objects.values_list("values", "imported_at"))
+
+    summary = run_import(UPDATED_CSV, dry_run=True)
+
+    assert [kept["field"] for kept in summary.kept] == ["phone"]
+    assert list(LastImported.objects.values_list("values", "imported_at")) == recorded
+    harbor.refresh_from_db()
+    assert harbor.website == "https://harbor.example.org"
 
 
 def test_json_listing_maps_service_names_back_to_codes():
@@ -293,6 +424,20 @@ def run_command(*args):
     return stdout.getvalue(), stderr.getvalue()
 
 
+def test_command_lists_the_values_it_kept(tmp_path):
+    run_command(str(WIDE_CSV))
+    Provider.objects.filter(name="Harbor Recovery Center").update(phone="410-555-0111")
+    updated = tmp_path / "updated.csv"
+    updated.write_bytes(UPDATED_CSV)
+
+    output, _ = run_command(str(updated))
+
+    assert (
+        "kept Harbor Recovery Center: phone is “410-555-0111” here, “410-555-0199” "
+        "in the file (changed here since the last import)"
+    ) in output
+
+
 def test_command_prints_a_closing_summary():
     output, _ = run_command(str(WIDE_CSV), str(JSON_LISTING))
 
@@ -366,6 +511,24 @@ def test_admin_upload_imports_and_shows_the_summary(admin_client):
     assert "line 5: coordinates “north, west” are not numbers" in page
     assert "ECT ×1" in page
     assert Provider.objects.filter(source="samhsa", is_published=False).count() == 3
+
+
+def test_admin_import_lists_the_values_it_kept(admin_client):
+    run_import(WIDE_CSV.read_bytes())
+    harbor = imported("Harbor Recovery Center")
+    Provider.objects.filter(pk=harbor.pk).update(phone="410-555-0111")
+    updated = SimpleUploadedFile("samhsa-wide.csv", UPDATED_CSV)
+
+    page = admin_client.post(IMPORT_URL, {"file": updated}, follow=True)
+
+    html = page.content.decode()
+    assert "Values kept as they are here" in html
+    change_url = reverse("admin:treatment_provider_change", args=[harbor.pk])
+    assert f'<a href="{change_url}">Harbor Recovery Center</a>' in html
+    assert (
+        "<td>phone</td><td>410-555-0111</td><td>410-555-0199</td>"
+        "<td>changed here since the last import</td>"
+    ) in html
 
 
 def test_admin_upload_dry_run_and_publish(admin_client):

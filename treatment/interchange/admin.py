@@ -26,7 +26,8 @@ from treatment.interchange.samhsa import (
 from treatment.models import SamhsaImport
 
 RECENT_IMPORTS = 10
-SKIPPED_ROWS_SHOWN = 1000
+# Skipped rows and kept values listed on an import's page, each.
+LINES_SHOWN = 1000
 
 
 class SamhsaUploadForm(forms.Form):
@@ -125,7 +126,8 @@ class ProviderImportExportMixin:
             f"Import of {samhsa_import.file_name}",
             samhsa_import=samhsa_import,
             summary=summary,
-            skipped_shown=summary.skipped[:SKIPPED_ROWS_SHOWN] if summary else [],
+            skipped_shown=summary.skipped[:LINES_SHOWN] if summary else [],
+            kept_shown=summary.kept[:LINES_SHOWN] if summary else [],
         )
 
     def import_samhsa_now_view(self, request, pk):

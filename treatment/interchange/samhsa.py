@@ -8,6 +8,9 @@ Service.samhsa_codes.
 
 Every listing keeps a stable source id (SAMHSA's `frid`, or a short hash of
 name, street and ZIP), so importing the same file twice creates nothing new.
+A re-import never overwrites what staff or the provider changed or confirmed
+here since the last import: it lists those values for staff instead (see
+save_listings).
 """
 
 import csv
@@ -31,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from treatment.geo import US_STATES, zip_centroid
-from treatment.models import Provider, Service
+from treatment.models import LastImported, Provider, Service
 from treatment.models.links import validate_web_url
 from treatment.phones import is_placeholder
 
@@ -75,6 +78,8 @@ IMPORTED_FIELDS = (
     "intake_phone",
     "website",
 )
+# The listing's services, compared with the file's as one more field.
+SERVICES = "services"
 PROGRESS_EVERY = 500
 BATCH_SIZE = 500
 # What one file may hold, imported from admin or with the command alike (see
@@ -129,6 +134,9 @@ class ImportSummary:
     skipped: list = field(default_factory=list)
     changed_fields: Counter = field(default_factory=Counter)
     unknown_codes: Counter = field(default_factory=Counter)
+    # Fields the file would change but that stay as they are here: dicts of
+    # provider (its id), name, field, here, file and why (see save_listings).
+    kept: list = field(default_factory=list)
 
     def as_json(self):
         return {
@@ -166,6 +174,11 @@ class ImportSummary:
         if self.changed_fields:
             lines.append(f"  changed fields: {self.changed_fields_text}")
         lines.extend(f"  skipped {problem}" for problem in self.skipped)
+        lines.extend(
+            f"  kept {kept['name']}: {kept['field']} is “{kept['here']}” here, "
+            f"“{kept['file']}” in the file ({kept['why']})"
+            for kept in self.kept
+        )
         if self.unknown_codes:
             lines.append(
                 f"  codes not in our taxonomy (ignored): {self.unknown_codes_text}"
@@ -653,10 +666,22 @@ def import_samhsa_file(*, file_name, data, publish=False, dry_run=False, progres
 
 
 def save_listings(listings, summary, *, publish, dry_run):
+    """Create the file's new listings and update the others with what it says.
+
+    A value the file changes is taken unless the listing's own value differs
+    from what the last import said (staff or the provider changed it here
+    since), or the listing was confirmed by its provider or checked by staff
+    on or after the day of the last import. Then the listing keeps its value,
+    and the summary lists it for staff to check."""
     existing = {
         provider.source_id: provider
         for provider in Provider.objects.filter(source=Provider.Source.SAMHSA).only(
-            "pk", "source_id", *IMPORTED_FIELDS
+            "pk",
+            "source_id",
+            "created_at",
+            "confirmed_on",
+            "verified_on",
+            *IMPORTED_FIELDS,
         )
     }
     current_services = defaultdict(set)
@@ -664,28 +689,58 @@ def save_listings(listings, summary, *, publish, dry_run):
         provider__source=Provider.Source.SAMHSA
     ).values_list("provider_id", "service_id"):
         current_services[provider_id].add(service_id)
+    last_imported = {
+        provider_id: (values, imported_at)
+        for provider_id, values, imported_at in LastImported.objects.filter(
+            provider__source=Provider.Source.SAMHSA
+        ).values_list("provider_id", "values", "imported_at")
+    }
+    service_names = dict(Service.objects.values_list("pk", "name"))
 
-    new, changed, new_services = [], [], {}
+    new, changed, new_services, imported = [], [], {}, {}
     now = timezone.now()
     for listing in listings:
         provider = existing.get(listing.source_id)
         if provider is None:
             new.append(listing)
             continue
-        changed_fields = [
-            name
-            for name, value in listing.fields.items()
-            if getattr(provider, name) != value
-        ]
-        if listing.service_ids != current_services[provider.pk]:
-            changed_fields.append("services")
-            new_services[provider.pk] = listing.service_ids
-        if not changed_fields:
+        in_file = imported[provider.pk] = listing_values(listing)
+        here = {name: getattr(provider, name) for name in IMPORTED_FIELDS}
+        here[SERVICES] = sorted(current_services[provider.pk])
+        # Listings imported before this was kept have no record: their
+        # creation (their first import) stands for the last import.
+        last, imported_at = last_imported.get(provider.pk, ({}, provider.created_at))
+        confirmation = confirmation_since(provider, imported_at)
+        taken = []
+        for name, value in in_file.items():
+            if value == here[name]:
+                continue
+            changed_here = name in last and last[name] != here[name]
+            why = confirmation or (
+                changed_here and "changed here since the last import"
+            )
+            if not why:
+                taken.append(name)
+                continue
+            summary.kept.append(
+                {
+                    "provider": provider.pk,
+                    "name": provider.name,
+                    "field": name,
+                    "here": shown(here[name], service_names),
+                    "file": shown(value, service_names),
+                    "why": why,
+                }
+            )
+        if not taken:
             summary.unchanged += 1
             continue
-        summary.changed_fields.update(changed_fields)
-        for name, value in listing.fields.items():
-            setattr(provider, name, value)
+        summary.changed_fields.update(taken)
+        for name in taken:
+            if name == SERVICES:
+                new_services[provider.pk] = listing.service_ids
+            else:
+                setattr(provider, name, in_file[name])
         provider.updated_at = now
         changed.append(provider)
     summary.created, summary.updated = len(new), len(changed)
@@ -698,11 +753,45 @@ def save_listings(listings, summary, *, publish, dry_run):
     created = Provider.objects.bulk_create(
         new_providers(new, publish=publish), batch_size=BATCH_SIZE
     )
-    new_services.update(
-        (provider.pk, listing.service_ids)
-        for provider, listing in zip(created, new, strict=True)
-    )
+    for provider, listing in zip(created, new, strict=True):
+        new_services[provider.pk] = listing.service_ids
+        imported[provider.pk] = listing_values(listing)
     replace_services(new_services)
+    LastImported.objects.bulk_create(
+        [
+            LastImported(provider_id=pk, values=values, imported_at=now)
+            for pk, values in imported.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["provider"],
+        update_fields=["values", "imported_at"],
+        batch_size=BATCH_SIZE * 10,
+    )
+
+
+def listing_values(listing):
+    """What the file says of a listing: its fields and its services' ids."""
+    return {**listing.fields, SERVICES: sorted(listing.service_ids)}
+
+
+def confirmation_since(provider, imported_at):
+    """Why the listing outranks the file: its provider confirmed it or staff
+    checked it on or after the day it was last imported; else ""."""
+    day = timezone.localdate(imported_at)
+    if provider.confirmed_on and provider.confirmed_on >= day:
+        return f"confirmed by the provider on {provider.confirmed_on:%Y-%m-%d}"
+    if provider.verified_on and provider.verified_on >= day:
+        return f"checked by staff on {provider.verified_on:%Y-%m-%d}"
+    return ""
+
+
+def shown(value, service_names):
+    """A value as the summary shows it to staff."""
+    if isinstance(value, list):
+        return "; ".join(service_names.get(pk, str(pk)) for pk in value) or "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "(blank)" if value in (None, "") else str(value)
 
 
 def new_providers(listings, *, publish):

@@ -4,13 +4,14 @@ taxonomy (categories and services), providers, hours (providers' weekly
 opening hours), quality (the signs of quality a provider's services show),
 versions (the directory's version, which search's caches are keyed by),
 inquiries and reports (what visitors send), limits (what each client sent in
-the last hour), imports (SAMHSA files uploaded in admin), outbox (what every
+the last hour), imports (SAMHSA files uploaded in admin, and what the
+last import said of each listing), outbox (what every
 stored email shares), listings (providers' confirmations and suggested
 changes). Models import no views, forms or file formats.
 """
 
 from treatment.models.hours import OpeningHours
-from treatment.models.imports import SamhsaImport
+from treatment.models.imports import LastImported, SamhsaImport
 from treatment.models.inquiries import (
     MESSAGE_MAX_LENGTH,
     Inquiry,
@@ -56,6 +57,7 @@ __all__ = [
     "OpeningHours",
     "Inquiry",
     "InquiryEmailChange",
+    "LastImported",
     "InquiryQuerySet",
     "ListingReport",
     "Provider",

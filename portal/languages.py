@@ -26,6 +26,10 @@ class Alternate:
     name: str  # in its own language: "English", "Español"
     url: str  # this page in that language, query string included
     current: bool
+    # False when the page has no address in that language and `url` is that
+    # language's home page: the header links there, but it is no hreflang
+    # alternate of this page.
+    same_page: bool = True
 
 
 def page_language(path):
@@ -60,7 +64,8 @@ def translated_path(full_path, code, match=None):
 def alternates(request, urls=None):
     """[Alternate] for each language, from {code: url} when the view knows
     them (a facts page and its translation), else from this page's address.
-    A page with no address in a language links to that language's home page."""
+    A page with no address in a language links to that language's home page,
+    which is then no alternate of it (hreflang)."""
     current = page_language(request.path_info)
     found = urls or {
         code: translated_path(request.get_full_path(), code, request.resolver_match)
@@ -71,8 +76,10 @@ def alternates(request, urls=None):
         url = found.get(code)
         if url is None:
             with translation.override(code):
-                url = reverse("home")
-        result.append(Alternate(code, name, url, code == current))
+                home = reverse("home")
+            result.append(Alternate(code, name, home, code == current, False))
+        else:
+            result.append(Alternate(code, name, url, code == current))
     return result
 
 

@@ -319,6 +319,8 @@ def test_a_spanish_page_without_an_english_version_opens_on_the_spanish_site(cli
     assert response["Location"] == "/es/facts/obtener-ayuda-hoy/"
     page = html(client.get("/es/facts/obtener-ayuda-hoy/"))
     assert language_link(page)[1] == "/"
+    # The English home page is no English version of it.
+    assert alternates(page) == {"es": "http://testserver/es/facts/obtener-ayuda-hoy/"}
 
 
 def test_facts_search_looks_in_the_pages_language(client):

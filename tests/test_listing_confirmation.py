@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import CommittingClient
+from tests.test_opening_hours import MONDAY_MORNING, office_hours
 from treatment.listings.services import (
     LINK_SALT,
     AlreadyReviewed,
@@ -96,6 +97,12 @@ def asked(provider, django_capture_on_commit_callbacks):
 @pytest.fixture
 def link(clinic, django_capture_on_commit_callbacks):
     return asked(clinic, django_capture_on_commit_callbacks)[1]
+
+
+@pytest.fixture
+def monday_morning(monkeypatch):
+    """The present fixed at Monday 23 November 2026, 8:30 a.m. in Baltimore."""
+    monkeypatch.setattr(timezone, "now", lambda: MONDAY_MORNING)
 
 
 def link_in(message):
@@ -272,7 +279,10 @@ def test_an_expired_request_is_not_sent_by_the_retry(clinic):
 # The link's pages.
 
 
-def test_the_link_shows_the_listing_as_visitors_see_it(client, clinic, link):
+def test_the_link_shows_the_listing_as_visitors_see_it(
+    client, clinic, link, monday_morning
+):
+    office_hours(clinic)
     response = client.get(link)
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
@@ -280,7 +290,13 @@ def test_the_link_shows_the_listing_as_visitors_see_it(client, clinic, link):
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
-    for shown in ["Harbor Clinic", "410-555-0199", "Buprenorphine", "Medicaid"]:
+    for shown in [
+        "Harbor Clinic",
+        "410-555-0199",
+        "Buprenorphine",
+        "Medicaid",
+        "<td>8 a.m. – 5 p.m.</td>",  # the week
+    ]:
         assert shown in html
     assert "Everything is correct" in html
     assert "Suggest changes" in html

@@ -7,7 +7,6 @@ listings are)."""
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -20,7 +19,13 @@ from treatment.listings.admin import (
     ProviderListingsMixin,
     WaitingForReviewFilter,
 )
-from treatment.models import OpeningHours, Provider, Service, ServiceCategory
+from treatment.models import (
+    OpeningHours,
+    Provider,
+    Service,
+    ServiceCategory,
+    validate_open_24_7,
+)
 
 
 class ServiceInline(admin.TabularInline):
@@ -185,11 +190,7 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if kept and self.instance.open_24_7:
-            raise ValidationError(
-                "“Open 24 hours, 7 days a week” is ticked, so these hours would "
-                "not be used. Delete them, or untick it."
-            )
+        validate_open_24_7(self.instance.open_24_7, kept)
 
 
 class TimeOfDayInput(forms.TimeInput):

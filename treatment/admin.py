@@ -26,6 +26,7 @@ from treatment.models import (
     ServiceCategory,
     validate_open_24_7,
 )
+from treatment.text import TimeOfDayInput
 
 
 class ServiceInline(admin.TabularInline):
@@ -193,19 +194,11 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
         validate_open_24_7(self.instance.open_24_7, kept)
 
 
-class TimeOfDayInput(forms.TimeInput):
-    """The browser's own time picker: admin's clock and its note on the time
+class OpeningHoursInline(admin.StackedInline):
+    """The weekly hours, one row per interval: a day may have several. Times
+    in the browser's own picker: admin's clock and its note on the time
     difference from the server would mislead, as hours are in the provider's
     own time zone."""
-
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-class OpeningHoursInline(admin.StackedInline):
-    """The weekly hours, one row per interval: a day may have several."""
 
     model = OpeningHours
     formfield_overrides = {models.TimeField: {"widget": TimeOfDayInput}}

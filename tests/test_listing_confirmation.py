@@ -642,6 +642,8 @@ def test_the_week_is_asked_in_spanish(client, clinic, link):
         "Vuelve a abrir</label>",
         "Abierto las 24 horas, los 7 días de la semana</label>",
         "Algo más sobre su horario (opcional)",
+        "<legend>Medicamentos</legend>",  # the services, by their Spanish names
+        "Metadona</label>",
     ]:
         assert spanish in html
     data = form_data(client, link, **times(MON, 0, "08:00", ""))

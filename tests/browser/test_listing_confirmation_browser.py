@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_data_browser import sign_in_as_an_editor
+from tests.browser.test_spanish_browser import english_words
 from treatment.listings.services import link_for
 from treatment.models import (
     OpeningHours,
@@ -143,6 +144,8 @@ def test_the_week_reads_in_spanish_on_a_phone(phone_page, live_server, link):
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_label("Lunes: Abre", exact=True).input_value() == "08:00"
     assert page.get_by_label("Lunes: Vuelve a abrir", exact=True).input_value() == ""
+    # Less proper names (an accrediting body is its own name).
+    assert english_words(page, ["Harbor Clinic", "The Joint Commission"]) == []
     check(page, "listing-suggest-phone-es")
 
 

@@ -110,9 +110,9 @@ class SuggestChangesForm(forms.Form):
             if not services:
                 continue
             self.fields[SERVICES_PREFIX + category.slug] = forms.MultipleChoiceField(
-                label=category.name,
+                label=category.local_name,
                 required=False,
-                choices=[(s.slug, s.name) for s in services],
+                choices=[(s.slug, s.local_name) for s in services],
                 widget=forms.CheckboxSelectMultiple,
                 initial=[s.slug for s in services if s.slug in chosen],
             )

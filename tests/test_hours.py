@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from treatment.hours import DAY, WEEK, WeeklyHours, merged, week_span
+from treatment.hours import DAY, WEEK, WeeklyHours, merged, overlapping, week_span
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 NEW_YORK = "America/New_York"
@@ -147,3 +147,18 @@ def test_spans_are_split_at_the_weeks_end_and_joined_where_they_meet():
     )
     assert merged([(day * DAY, (day + 1) * DAY) for day in range(7)]) == ((0, WEEK),)
     assert merged([]) == ()
+
+
+def test_intervals_of_a_day_that_overlap_are_found():
+    def found(*intervals):
+        given = [
+            (day, time.fromisoformat(opens), time.fromisoformat(closes))
+            for day, opens, closes in intervals
+        ]
+        return [given.index(interval) for interval in overlapping(given)]
+
+    assert found((MON, "13:00", "17:00"), (MON, "08:00", "14:00")) == [0]
+    assert found((MON, "08:00", "12:00"), (MON, "12:00", "17:00")) == []  # touch
+    assert found((MON, "22:00", "02:00"), (MON, "01:00", "05:00")) == []
+    assert found((MON, "00:00", "00:00"), (MON, "09:00", "10:00")) == [1]  # 24 h
+    assert found((MON, "08:00", "17:00"), (TUE, "08:00", "17:00")) == []

@@ -3,7 +3,7 @@ the request by email, the signed link's pages, staff review, and how current
 each listing says it is."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from io import StringIO
 
 import pytest
@@ -17,6 +17,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import CommittingClient
+from tests.test_opening_hours import (
+    FRI,
+    MON,
+    MONDAY_MORNING,
+    MONDAY_NIGHT,
+    SAT,
+    THU,
+    TUE,
+    WED,
+    add_hours,
+    office_hours,
+)
 from treatment.listings.services import (
     LINK_SALT,
     AlreadyReviewed,
@@ -57,17 +69,20 @@ class BrokenMail:
 
 @pytest.fixture
 def clinic(make_provider):
-    return make_provider(
-        name="Harbor Clinic",
-        phone="410-555-0100",
-        intake_phone="410-555-0199",
-        website="https://harbor.example.org",
-        hours="Mon-Fri 8-5",
-        description="Outpatient care in the harbor.",
-        listing_contact_email="listings@harbor.example.org",
-        inquiry_email="intake@harbor.example.org",
-        accepting_status=Provider.Status.WAITLIST,
-        services=["outpatient", "buprenorphine", "medicaid"],
+    """A clinic open 8 a.m. to 5 p.m. on weekdays, in Baltimore."""
+    return office_hours(
+        make_provider(
+            name="Harbor Clinic",
+            phone="410-555-0100",
+            intake_phone="410-555-0199",
+            website="https://harbor.example.org",
+            hours="Mon-Fri 8-5",
+            description="Outpatient care in the harbor.",
+            listing_contact_email="listings@harbor.example.org",
+            inquiry_email="intake@harbor.example.org",
+            accepting_status=Provider.Status.WAITLIST,
+            services=["outpatient", "buprenorphine", "medicaid"],
+        )
     )
 
 
@@ -96,6 +111,12 @@ def asked(provider, django_capture_on_commit_callbacks):
 @pytest.fixture
 def link(clinic, django_capture_on_commit_callbacks):
     return asked(clinic, django_capture_on_commit_callbacks)[1]
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """Set the present to an instant."""
+    return lambda moment: monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
 def link_in(message):
@@ -272,7 +293,8 @@ def test_an_expired_request_is_not_sent_by_the_retry(clinic):
 # The link's pages.
 
 
-def test_the_link_shows_the_listing_as_visitors_see_it(client, clinic, link):
+def test_the_link_shows_the_listing_as_visitors_see_it(client, clinic, link, at):
+    at(MONDAY_MORNING)
     response = client.get(link)
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
@@ -280,7 +302,13 @@ def test_the_link_shows_the_listing_as_visitors_see_it(client, clinic, link):
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
-    for shown in ["Harbor Clinic", "410-555-0199", "Buprenorphine", "Medicaid"]:
+    for shown in [
+        "Harbor Clinic",
+        "410-555-0199",
+        "Buprenorphine",
+        "Medicaid",
+        "<td>8 a.m. – 5 p.m.</td>",  # the week
+    ]:
         assert shown in html
     assert "Everything is correct" in html
     assert "Suggest changes" in html
@@ -481,6 +509,150 @@ def test_listing_phones_refuse_what_is_not_a_us_number(typed):
         normalize_listing_phone(typed)
 
 
+# Suggesting the week's opening hours.
+
+
+def times(weekday, number, opens, closes):
+    """The form's fields of a day's first (0) or next opening, filled in."""
+    name = f"week_{weekday}_{number}_"
+    return {name + "opens": opens, name + "closes": closes}
+
+
+def closed_all_week():
+    return {
+        name: value
+        for weekday in range(7)
+        for name, value in times(weekday, 0, "", "").items()
+    }
+
+
+def test_the_form_shows_the_week_to_edit(client, clinic, link):
+    add_hours(clinic, (SAT, "09:00", "11:00"), (SAT, "12:00", "14:00"))
+    add_hours(clinic, (SAT, "18:00", "20:00"))
+    html = client.get(link + "changes/").content.decode()
+    week = html[html.index("<h2>Opening hours</h2>") : html.index("<h2>Services</h2>")]
+    assert week.count("<fieldset") == 7
+    assert "<legend>Monday</legend>" in week
+    # Each time a native time input, its label saying the day, prefilled.
+    assert (
+        '<label for="id_week_0_0_opens"><span class="visually-hidden">Monday: '
+        '</span>Opens</label><input type="time" name="week_0_0_opens" value="08:00"'
+    ) in week
+    assert 'Closes</label><input type="time" name="week_0_0_closes" value="17:00"' in (
+        week
+    )
+    assert "Opens again</label>" in week  # room for a second opening
+    assert 'name="week_0_1_opens" value=""' in week
+    assert 'name="week_6_0_opens" value=""' in week  # Sunday: closed
+    assert 'name="week_5_2_opens" value="18:00"' in week  # all the listing has
+    assert '<input type="checkbox" name="open_24_7" id="id_open_24_7">' in week
+    assert "Open 24 hours, 7 days a week</label>" in week
+    assert "Anything else about your hours (optional)" in week
+    assert "Mon-Fri 8-5</textarea>" in week
+
+
+def test_a_suggested_week_waits_for_staff(client, clinic, link):
+    data = form_data(
+        client,
+        link,
+        **times(MON, 1, "18:00", "20:00"),
+        **times(FRI, 0, "", ""),
+        **times(SAT, 0, "22:00", "02:00"),  # into Sunday
+    )
+    response = client.post(link + "changes/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    change = SuggestedChange.objects.get()
+    assert change.after == {
+        "opening_hours": [
+            [MON, "08:00", "17:00"],
+            [MON, "18:00", "20:00"],
+            [TUE, "08:00", "17:00"],
+            [WED, "08:00", "17:00"],
+            [THU, "08:00", "17:00"],
+            [SAT, "22:00", "02:00"],
+        ]
+    }
+    assert change.before == {
+        "opening_hours": [[weekday, "08:00", "17:00"] for weekday in range(5)]
+    }
+    assert clinic.opening_hours.count() == 5  # nothing live yet
+
+
+def test_open_24_7_is_suggested_instead_of_the_week(client, clinic, link):
+    data = form_data(client, link, open_24_7="on", **closed_all_week())
+    assert client.post(link + "changes/", data).status_code == 302
+    assert SuggestedChange.objects.get().after == {
+        "open_24_7": True,
+        "opening_hours": [],
+    }
+
+
+def test_a_week_that_cannot_be_meant_is_refused_with_what_was_typed_kept(
+    client, clinic, link
+):
+    data = form_data(
+        client,
+        link,
+        **times(MON, 0, "08:00", ""),
+        **times(TUE, 1, "12:00", "18:00"),  # beside 8 to 5
+        **times(WED, 1, "noon", "14:00"),
+        **times(SAT, 0, "09:00", "12:00"),
+        open_24_7="on",
+    )
+    response = client.post(link + "changes/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "week_0_0_closes": [
+            "Monday: enter both the opening and the closing time, or clear both."
+        ],
+        "week_1_1_opens": ["Tuesday: these hours overlap other hours that day."],
+        "week_2_1_opens": [
+            "Wednesday: enter the time as hours and minutes, like 17:30."
+        ],
+        "open_24_7": [
+            "“Open 24 hours, 7 days a week” is ticked, so the weekly hours would "
+            "not be used. Remove them, or untick it."
+        ],
+    }
+    html = response.content.decode()
+    assert "Please check these 4 answers" in html
+    assert '<a href="#id_week_0_0_closes">Monday: enter both' in html
+    assert re.search(r'name="week_0_0_closes"[^>]*aria-invalid="true"', html)
+    for typed in [
+        'name="week_0_0_opens" value="08:00"',
+        'name="week_1_1_opens" value="12:00"',
+        'name="week_1_1_closes" value="18:00"',
+        'name="week_2_1_opens" value="noon"',
+        'name="week_5_0_opens" value="09:00"',
+    ]:
+        assert typed in html
+    assert re.search(r'<input type="checkbox" name="open_24_7"[^>]* checked', html)
+    assert not SuggestedChange.objects.exists()
+    assert VerificationRequest.objects.get().used_at is None  # still usable
+
+
+def test_the_week_is_asked_in_spanish(client, clinic, link):
+    page = "/es" + link + "changes/"
+    html = client.get(page).content.decode()
+    for spanish in [
+        "<h2>Horario</h2>",
+        "<legend>Lunes</legend>",
+        '<span class="visually-hidden">Lunes: </span>Abre</label>',
+        '<span class="visually-hidden">Lunes: </span>Cierra</label>',
+        "Vuelve a abrir</label>",
+        "Abierto las 24 horas, los 7 días de la semana</label>",
+        "Algo más sobre su horario (opcional)",
+        "<legend>Medicamentos</legend>",  # the services, by their Spanish names
+        "Metadona</label>",
+    ]:
+        assert spanish in html
+    data = form_data(client, link, **times(MON, 0, "08:00", ""))
+    refused = client.post(page, data).content.decode()
+    assert "Lunes: escriba la hora de apertura y la de cierre, o borre las dos." in (
+        refused
+    )
+
+
 # Staff review.
 
 
@@ -619,6 +791,118 @@ def test_who_may_see_and_review(client, clinic, change):
     codes = set(editors.permissions.values_list("codename", flat=True))
     assert {"view_suggestedchange", "change_suggestedchange"} <= codes
     assert "view_verificationrequest" in codes
+
+
+# Staff review of a suggested week.
+
+
+@pytest.mark.parametrize(
+    ("moment", "changes", "line", "open_before"),
+    [
+        # 8:30 on a Monday: open since 8, then closed until 9.
+        (MONDAY_MORNING, times(MON, 0, "09:00", "17:00"), "opens 9 a.m.", 1),
+        # 10 p.m. on a Monday: closed since 5, then open 24/7.
+        (MONDAY_NIGHT, {"open_24_7": "on", **closed_all_week()}, "Open 24 hours", 0),
+    ],
+)
+def test_an_approved_week_is_what_search_goes_by_at_once(
+    search_client,
+    clinic,
+    link,
+    at,
+    django_capture_on_commit_callbacks,
+    moment,
+    changes,
+    line,
+    open_before,
+):
+    at(moment)
+    open_now = {"near": "21201", "open_now": "1"}
+    assert search_client.get("/treatment/", open_now).context["results"].total == (
+        open_before
+    )
+    search_client.post(link + "changes/", form_data(search_client, link, **changes))
+    change = SuggestedChange.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_change(change, reviewer=None)
+    results = search_client.get("/treatment/", open_now).context["results"]
+    assert results.total == 1 - open_before
+    assert line in search_client.get("/treatment/", {"near": "21201"}).content.decode()
+    clinic.refresh_from_db()
+    week = [(h.weekday, h.opens, h.closes) for h in clinic.opening_hours.all()]
+    if clinic.open_24_7:
+        assert week == []
+    else:
+        assert week[0] == (MON, time(9), time(17)) and len(week) == 5
+    change.refresh_from_db()
+    assert change.before["opening_hours"] == [[d, "08:00", "17:00"] for d in range(5)]
+
+
+def test_a_rejected_week_changes_nothing(client, clinic, link):
+    data = form_data(client, link, open_24_7="on", **closed_all_week())
+    client.post(link + "changes/", data)
+    reject_change(SuggestedChange.objects.get(), reviewer=None, note="Not 24/7.")
+    clinic.refresh_from_db()
+    assert not clinic.open_24_7
+    assert clinic.opening_hours.count() == 5
+
+
+def test_staff_read_the_week_as_listed_and_as_suggested(editor, clinic, link):
+    data = form_data(
+        editor, link, **times(MON, 1, "18:00", "20:00"), **times(FRI, 0, "", "")
+    )
+    editor.post(link + "changes/", data)
+    change = SuggestedChange.objects.get()
+    assert "Weekly hours" in editor.get(QUEUE).content.decode()
+    page = editor.get(f"{QUEUE}{change.pk}/change/").content.decode()
+    office = "8 a.m. – 5 p.m."
+    listed = (
+        f"Monday: {office}<br>Tuesday: {office}<br>Wednesday: {office}<br>"
+        f"Thursday: {office}<br>Friday: {office}<br>Saturday: Closed<br>"
+        "Sunday: Closed"
+    )
+    suggested = (
+        f"Monday: {office}, 6 p.m. – 8 p.m.<br>Tuesday: {office}<br>"
+        f"Wednesday: {office}<br>Thursday: {office}<br>Friday: Closed<br>"
+        "Saturday: Closed<br>Sunday: Closed"
+    )
+    assert (
+        f'<th scope="row">Weekly hours</th><td>{listed}</td><td>{suggested}</td>'
+    ) in page
+    editor.post(f"{QUEUE}{change.pk}/review/", {"approve": "1"})
+    assert [h.weekday for h in clinic.opening_hours.all()] == [MON, MON, TUE, WED, THU]
+    page = editor.get(f"{QUEUE}{change.pk}/change/").content.decode()
+    assert f"<td>{listed}</td><td>{suggested}</td>" in page  # as it was before
+
+
+def test_approval_refuses_a_week_beside_open_24_7_ticked_since(client, clinic, link):
+    client.post(
+        link + "changes/", form_data(client, link, **times(SAT, 0, "9:00", "12:00"))
+    )
+    change = SuggestedChange.objects.get()
+    clinic.opening_hours.all().delete()
+    Provider.objects.filter(pk=clinic.pk).update(open_24_7=True)  # by staff
+    with pytest.raises(ValidationError, match="the weekly hours would not be used"):
+        approve_change(change, reviewer=None)
+    assert not clinic.opening_hours.exists()
+    change.refresh_from_db()
+    assert change.status == "pending"
+
+
+def test_a_change_sent_before_the_week_could_be_suggested_still_reviews(editor, clinic):
+    change = SuggestedChange.objects.create(
+        provider=clinic, before={"hours": "Mon-Fri 8-5"}, after={"hours": "8 to 6"}
+    )
+    page = editor.get(f"{QUEUE}{change.pk}/change/").content.decode()
+    assert '<th scope="row">Hours note</th><td>Mon-Fri 8-5</td><td>8 to 6</td>' in page
+    assert "Weekly hours" not in page
+    editor.post(f"{QUEUE}{change.pk}/review/", {"approve": "1"})
+    clinic.refresh_from_db()
+    assert clinic.hours == "8 to 6"
+    assert clinic.opening_hours.count() == 5 and not clinic.open_24_7
+    change.refresh_from_db()
+    assert change.status == "approved"
+    assert change.before == {"hours": "Mon-Fri 8-5"}
 
 
 # Staff screens: filters and the freshness summary.

@@ -197,7 +197,9 @@ def test_hours_beside_open_24_7_are_refused_with_a_message(
         ),
     )
     assert response.status_code == 200
-    assert "would not be used. Delete them, or untick it." in response.content.decode()
+    assert "the weekly hours would not be used. Remove them, or untick it." in (
+        response.content.decode()
+    )
     assert not OpeningHours.objects.exists()
 
 

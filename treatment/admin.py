@@ -7,7 +7,6 @@ listings are)."""
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -20,7 +19,14 @@ from treatment.listings.admin import (
     ProviderListingsMixin,
     WaitingForReviewFilter,
 )
-from treatment.models import OpeningHours, Provider, Service, ServiceCategory
+from treatment.models import (
+    OpeningHours,
+    Provider,
+    Service,
+    ServiceCategory,
+    validate_open_24_7,
+)
+from treatment.text import TimeOfDayInput
 
 
 class ServiceInline(admin.TabularInline):
@@ -185,26 +191,14 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if kept and self.instance.open_24_7:
-            raise ValidationError(
-                "“Open 24 hours, 7 days a week” is ticked, so these hours would "
-                "not be used. Delete them, or untick it."
-            )
-
-
-class TimeOfDayInput(forms.TimeInput):
-    """The browser's own time picker: admin's clock and its note on the time
-    difference from the server would mislead, as hours are in the provider's
-    own time zone."""
-
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
+        validate_open_24_7(self.instance.open_24_7, kept)
 
 
 class OpeningHoursInline(admin.StackedInline):
-    """The weekly hours, one row per interval: a day may have several."""
+    """The weekly hours, one row per interval: a day may have several. Times
+    in the browser's own picker: admin's clock and its note on the time
+    difference from the server would mislead, as hours are in the provider's
+    own time zone."""
 
     model = OpeningHours
     formfield_overrides = {models.TimeField: {"widget": TimeOfDayInput}}

@@ -48,6 +48,19 @@ def week_span(weekday, opens, closes):
     return start, start + (length or DAY)
 
 
+def overlapping(intervals):
+    """Those of the (weekday, opens, closes) intervals that start before an
+    earlier one of the same weekday has ended."""
+    found, ends = [], {}
+    for interval in sorted(intervals, key=lambda interval: week_span(*interval)):
+        start, end = week_span(*interval)
+        weekday = interval[0]
+        if start < ends.get(weekday, start):
+            found.append(interval)
+        ends[weekday] = max(end, ends.get(weekday, end))
+    return found
+
+
 def merged(spans):
     """The spans as sorted, non-overlapping spans within [0, WEEK]: those past
     the week's end split at it, overlapping and touching ones joined."""
@@ -202,3 +215,9 @@ def day_table(intervals, today=None):
         (WEEKDAYS[day], spans or [_("Closed")], day == today)
         for day, spans in times.items()
     ]
+
+
+def week_lines(intervals):
+    """The week as lines of text, "Monday: 8 a.m. – 5 p.m.", Monday first
+    (see day_table)."""
+    return [f"{day}: {', '.join(times)}" for day, times, _today in day_table(intervals)]

@@ -1,6 +1,6 @@
 """What a listing says about openings and how current it is: its badges, its
-opening hours' line and its freshness line, the same on its result card, its
-page and the provider's own confirmation page.
+opening hours' line (and on its pages the week) and its freshness line, the
+same on its result card, its page and the provider's own confirmation page.
 
 Python rather than template includes, as a search renders 20 cards at a
 time (see treatment.search.cards.PageOfCards.card_html, and its word on
@@ -10,10 +10,12 @@ html.escape).
 from functools import lru_cache
 from html import escape
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
+from treatment.hours import day_table
 from treatment.models import Provider
 
 # The openings badge's class, by accepting status, and its text with the day
@@ -147,3 +149,17 @@ def remembered_hours_line(status, language):
     return mark_safe(  # noqa: S308 (escaped)
         f'<span class="hours-line{open_class}">{escape(status.line)}</span>'
     )
+
+
+def opening_hours(provider: Provider, now=None) -> dict:
+    """The page's hours: the line for now, the week's table and the time
+    zone's abbreviation, all in the provider's own time zone (its opening
+    hours prefetched)."""
+    week = provider.weekly_hours()
+    local_now = week.local(now or timezone.now())
+    intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
+    return {
+        "hours_status": week.status(local_now),
+        "hours_table": day_table(intervals, local_now.weekday()) if intervals else [],
+        "hours_zone": local_now.tzname(),
+    }

@@ -1,4 +1,5 @@
-"""Text that people type into the site's forms, cleaned before it is kept.
+"""What people type into the site's forms: text, cleaned before it is kept,
+and times of day.
 
 Control characters (other than newline and tab) are invisible or move what
 comes after them: an ESC can start a terminal escape when staff read a log or
@@ -32,3 +33,13 @@ class TypedTextField(forms.CharField):
         if isinstance(value, str):
             value = without_control_characters(value)
         return super().to_python(value)
+
+
+class TimeOfDayInput(forms.TimeInput):
+    """The browser's own time picker (a dial or wheel on phones, no script
+    needed), giving hours and minutes."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")

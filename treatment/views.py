@@ -10,11 +10,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from treatment.hours import day_table
 from treatment.inquiries.forms import InquiryForm
+from treatment.listing_status import opening_hours
 from treatment.models import Provider
 from treatment.search import PastLastPage, search_directory
 from treatment.search.links import own_search_url
@@ -56,19 +55,6 @@ def provider_detail(request, slug):
         **opening_hours(provider),
     }
     return render(request, "treatment/provider_detail.html", context)
-
-
-def opening_hours(provider, now=None):
-    """The page's hours: the line for now, the week's table and the time
-    zone's abbreviation, all in the provider's own time zone."""
-    week = provider.weekly_hours()
-    local_now = week.local(now or timezone.now())
-    intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
-    return {
-        "hours_status": week.status(local_now),
-        "hours_table": day_table(intervals, local_now.weekday()) if intervals else [],
-        "hours_zone": local_now.tzname(),
-    }
 
 
 @dataclass(frozen=True)

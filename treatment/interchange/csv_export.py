@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from treatment.hours import day_table
+from treatment.hours import week_lines
 from treatment.search.params import directory_filter, filter_groups
 
 VISITOR_ROW_LIMIT = 1000
@@ -32,8 +32,7 @@ def opening_hours_text(provider):
     intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
     if not intervals:
         return ""
-    week = day_table(intervals)
-    return "; ".join(f"{day}: {', '.join(times)}" for day, times, _today in week)
+    return "; ".join(week_lines(intervals))
 
 
 PUBLIC_COLUMNS = {

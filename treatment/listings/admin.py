@@ -11,8 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from treatment.hours import week_lines
 from treatment.listings.services import (
     AlreadyReviewed,
     age_bands,
@@ -33,8 +35,10 @@ FIELD_LABELS = {
     "phone": "Main phone",
     "intake_phone": "Intake phone",
     "website": "Website",
-    "hours": "Hours",
     "accepting_status": "New patients",
+    "open_24_7": "Open 24 hours, 7 days a week",
+    "opening_hours": "Weekly hours",
+    "hours": "Hours note",
     "services": "Services",
     "description": "About the program",
 }
@@ -415,6 +419,11 @@ def shown(name, value):
         return Provider.Status(value).label
     if name == "services":
         return ", ".join(value)
+    if name == "open_24_7":
+        return "Yes" if value else "No"
+    if name == "opening_hours":
+        lines = week_lines(SuggestedChange.week(value))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
     return value
 
 

@@ -20,12 +20,14 @@ from django.utils import timezone
 from treatment.models import (
     CURRENT_FOR,
     ListingReport,
+    OpeningHours,
     Provider,
     Service,
     SuggestedChange,
     VerificationRequest,
     confirmed_since,
     recently_confirmed_since,
+    validate_open_24_7,
 )
 from treatment.models.listings import REQUEST_VALID_FOR
 from treatment.outbox import NotSetUp, send_all_pending, send_stored
@@ -230,7 +232,8 @@ class AlreadyReviewed(Exception):
 def approve_change(change: SuggestedChange, *, reviewer, note: str = "") -> Provider:
     """Apply the suggested values in one transaction: the listing changes (and
     with it the directory's version) and counts as confirmed on the day the
-    provider sent them. `before` becomes the values they replaced."""
+    provider sent them; a suggested week replaces the listing's opening
+    hours. `before` becomes the values they replaced."""
     with transaction.atomic():
         change = reviewable(change)
         provider = Provider.objects.select_for_update().get(pk=change.provider_id)
@@ -239,22 +242,38 @@ def approve_change(change: SuggestedChange, *, reviewer, note: str = "") -> Prov
         for name, value in change.changed():
             if name == "services":
                 provider.services.set(Service.objects.filter(slug__in=value))
+            elif name == "opening_hours":
+                replace_opening_hours(provider, SuggestedChange.week(value))
             else:
                 setattr(provider, name, value)
         if "accepting_status" in change.after:
             provider.accepting_status_on = sent_on
         provider.confirmed_on = max(filter(None, [provider.confirmed_on, sent_on]))
         # Validated by the provider's form already; checked again as the
-        # model has it, leaving out the fields not changed.
+        # model has it, leaving out the fields not changed, and the week as
+        # it now is (staff may have changed it since).
         provider.clean_fields(
             exclude=[
                 f.name for f in Provider._meta.fields if f.name not in change.after
             ]
         )
+        validate_open_24_7(
+            provider.open_24_7,
+            change.after.get("opening_hours", current["opening_hours"]),
+        )
         provider.save()
         change.before = {name: current[name] for name in change.after}
         finish_review(change, SuggestedChange.Status.APPROVED, reviewer, note)
     return provider
+
+
+def replace_opening_hours(provider, intervals):
+    """The provider's opening hours become these (weekday, opens, closes)."""
+    provider.opening_hours.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(provider=provider, weekday=weekday, opens=opens, closes=closes)
+        for weekday, opens, closes in intervals
+    )
 
 
 def reject_change(change: SuggestedChange, *, reviewer, note: str) -> None:

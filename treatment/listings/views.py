@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from treatment.listing_status import opening_hours
 from treatment.listings import services
 from treatment.listings.forms import SuggestChangesForm
 from treatment.listings.services import LinkError, LinkProblem
@@ -52,8 +53,12 @@ def link_problem(request, error: LinkError):
 
 
 def listing(link):
-    """The listing as visitors see it, with its services."""
-    return Provider.objects.with_services().get(pk=link.provider_id)
+    """The listing as visitors see it, with its services and opening hours."""
+    return (
+        Provider.objects.with_services()
+        .prefetch_related("opening_hours")
+        .get(pk=link.provider_id)
+    )
 
 
 @csrf_exempt
@@ -68,7 +73,8 @@ def confirm_listing(request, token):
             return redirect("treatment:listing-confirmed")
     except LinkError as error:
         return link_problem(request, error)
-    context = {"provider": listing(link), "token": token}
+    provider = listing(link)
+    context = {"provider": provider, "token": token, **opening_hours(provider)}
     return render(request, "treatment/listings/confirm.html", context)
 
 

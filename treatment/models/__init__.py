@@ -10,7 +10,7 @@ stored email shares), listings (providers' confirmations and suggested
 changes). Models import no views, forms or file formats.
 """
 
-from treatment.models.hours import OpeningHours
+from treatment.models.hours import OpeningHours, validate_open_24_7
 from treatment.models.imports import LastImported, SamhsaImport
 from treatment.models.inquiries import (
     MESSAGE_MAX_LENGTH,
@@ -78,4 +78,5 @@ __all__ = [
     "last_confirmed_on",
     "new_directory_version",
     "recently_confirmed_since",
+    "validate_open_24_7",
 ]

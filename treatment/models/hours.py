@@ -2,8 +2,10 @@
 midnight allowed), read by search's "open now" and the pages' hours lines.
 The time logic itself is treatment.hours."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 from treatment.hours import WEEK, week_span
 from treatment.models.providers import Provider
@@ -65,4 +67,18 @@ class OpeningHours(models.Model):
     def fill_minutes(self):
         self.start_minute, self.end_minute = week_span(
             self.weekday, self.opens, self.closes
+        )
+
+
+def validate_open_24_7(open_24_7, intervals):
+    """“Open 24 hours, 7 days a week” is instead of weekly hours: refuse a
+    week with both (staff's provider form, providers' suggested changes and
+    their approval)."""
+    if open_24_7 and intervals:
+        raise ValidationError(
+            _(
+                "“Open 24 hours, 7 days a week” is ticked, so the weekly hours "
+                "would not be used. Remove them, or untick it."
+            ),
+            code="hours_beside_open_24_7",
         )

@@ -2,7 +2,7 @@
 and the changes they suggest, which wait for staff review."""
 
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -94,12 +94,17 @@ class SuggestedChange(models.Model):
         REJECTED = "rejected", "Rejected"
 
     # The listing's fields a provider may suggest, as the form asks for them.
+    # The week's opening hours are a list of [weekday, "HH:MM" opens, "HH:MM"
+    # closes], sorted (see store_week); changes sent before they could be
+    # suggested have neither "open_24_7" nor "opening_hours".
     FIELDS = (
         "phone",
         "intake_phone",
         "website",
-        "hours",
         "accepting_status",
+        "open_24_7",
+        "opening_hours",
+        "hours",
         "services",
         "description",
     )
@@ -152,7 +157,29 @@ class SuggestedChange(models.Model):
     @classmethod
     def values_of(cls, provider):
         """The listing's current values of FIELDS; services as their slugs,
-        sorted (reads the services unless prefetched)."""
+        sorted; opening hours as stored (reads the services and the opening
+        hours unless prefetched)."""
         values = {name: getattr(provider, name) for name in cls.FIELDS}
         values["services"] = sorted(service.slug for service in provider.services.all())
+        values["opening_hours"] = cls.store_week(
+            (hours.weekday, hours.opens, hours.closes)
+            for hours in provider.opening_hours.all()
+        )
         return values
+
+    @staticmethod
+    def store_week(intervals):
+        """(weekday, opens, closes) intervals as stored: [weekday, "HH:MM",
+        "HH:MM"], sorted (JSON has no times, nor tuples)."""
+        return sorted(
+            [weekday, f"{opens:%H:%M}", f"{closes:%H:%M}"]
+            for weekday, opens, closes in intervals
+        )
+
+    @staticmethod
+    def week(stored):
+        """Stored opening hours as (weekday, opens, closes) intervals."""
+        return [
+            (weekday, time.fromisoformat(opens), time.fromisoformat(closes))
+            for weekday, opens, closes in stored
+        ]

@@ -157,7 +157,7 @@ def opening_hours(provider: Provider, now=None) -> dict:
     hours prefetched)."""
     week = provider.weekly_hours()
     local_now = week.local(now or timezone.now())
-    intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
+    intervals = provider.opening_intervals()
     return {
         "hours_status": week.status(local_now),
         "hours_table": day_table(intervals, local_now.weekday()) if intervals else [],

@@ -29,7 +29,7 @@ def opening_hours_text(provider):
     provider's local time; empty when the listing gives no weekly hours."""
     if provider.open_24_7:
         return gettext("Open 24 hours, 7 days a week.")
-    intervals = [(i.weekday, i.opens, i.closes) for i in provider.opening_hours.all()]
+    intervals = provider.opening_intervals()
     if not intervals:
         return ""
     return "; ".join(week_lines(intervals))

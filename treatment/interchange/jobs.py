@@ -59,10 +59,10 @@ def run_samhsa_import(import_id: int) -> None:
     this_import = SamhsaImport.objects.filter(pk=import_id)
 
     def record_progress(stage, done, total):
-        if stage == "reading":
-            this_import.update(rows_read=done, last_word_at=timezone.now())
-        else:
-            this_import.update(listings_to_save=total, last_word_at=timezone.now())
+        counts = (
+            {"rows_read": done} if stage == "reading" else {"listings_to_save": total}
+        )
+        this_import.update(**counts, last_word_at=timezone.now())
 
     outcome = {"status": SamhsaImport.Status.FAILED}
     try:

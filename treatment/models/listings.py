@@ -161,10 +161,7 @@ class SuggestedChange(models.Model):
         hours unless prefetched)."""
         values = {name: getattr(provider, name) for name in cls.FIELDS}
         values["services"] = sorted(service.slug for service in provider.services.all())
-        values["opening_hours"] = cls.store_week(
-            (hours.weekday, hours.opens, hours.closes)
-            for hours in provider.opening_hours.all()
-        )
+        values["opening_hours"] = cls.store_week(provider.opening_intervals())
         return values
 
     @staticmethod

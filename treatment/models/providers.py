@@ -261,6 +261,11 @@ class Provider(models.Model):
             self.time_zone = time_zone(self.state, self.zip_code)
         return needed
 
+    def opening_intervals(self):
+        """Its opening hours as (weekday, opens, closes) intervals (prefetch
+        them for many)."""
+        return [(i.weekday, i.opens, i.closes) for i in self.opening_hours.all()]
+
     def weekly_hours(self, spans=None):
         """The provider's WeeklyHours, from `spans` ((start, end) minutes of
         the week) or else its opening hours (prefetch them for many)."""
